@@ -1,0 +1,68 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Create (or check) the demo database.
+
+Usage: python -m demo --database NAME [--uri URI] [--drop]
+The URI defaults to TRYTOND_DATABASE__URI.
+"""
+import argparse
+import os
+import sys
+import time
+
+from .database import DemoDatabase
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m demo')
+    parser.add_argument('--database', '-d', required=True)
+    parser.add_argument('--uri', default=os.environ.get(
+            'TRYTOND_DATABASE__URI'))
+    parser.add_argument('--drop', action='store_true',
+        help="drop the database instead of creating it")
+    parser.add_argument('--password', default='admin-demo')
+    parser.add_argument('--serve', action='store_true',
+        help="then serve the web client with trytond")
+    parser.add_argument('--listen', default='127.0.0.1:8000')
+    parser.add_argument('--web-root', help="folder of the built web client")
+    options = parser.parse_args(argv)
+    if not options.uri:
+        parser.error("give --uri or set TRYTOND_DATABASE__URI")
+    database = DemoDatabase(options.uri, options.database, options.password)
+    if options.drop:
+        database.drop()
+        print("Dropped %s" % database.label)
+        return 0
+    start = time.monotonic()
+    created = database.ensure()
+    print("%s %s in %.0f s" % (
+            "Created" if created else "Reusing", database.label,
+            time.monotonic() - start))
+    if options.serve:
+        serve(database, options)
+    return 0
+
+
+def serve(database, options):
+    "Replace this process by trytond serving the database and web client"
+    from .build import USERS
+    environ = os.environ.copy()
+    environ.update(database.trytond_environ())
+    environ['TRYTOND_WEB__LISTEN'] = options.listen
+    if options.web_root:
+        environ['TRYTOND_WEB__ROOT'] = options.web_root
+    host, port = options.listen.rsplit(':', 1)
+    print()
+    print("MentorSiG demo: http://%s:%s/" % (host, port))
+    print("  database: %s" % database.name)
+    print("  login: admin / %s" % options.password)
+    for login, name, password, lang in USERS:
+        print("  login: %s / %s (%s, %s)" % (login, password, name, lang))
+    print("Stop with Ctrl-C.", flush=True)
+    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+    # -d: trytond 8.0.12 breaks the first login without it
+    os.execve(trytond, [trytond, '-d', database.name], environ)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,448 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Fill an activated database with the demo business, through proteus.
+
+Everything goes through the public API a user or an integrator would use
+(wizards, buttons), so the demo is also a smoke test of the modules.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from proteus import Model, Wizard
+
+from .identifiers import make_french_iban, make_siren, make_vat
+
+COMPANY_NAME = "MentorSiG Démo SAS"
+CREDITOR_IDENTIFIER = 'FR72ZZZ123456'
+USERS = [
+    # login, name, password, language
+    ('comptable', "Claire Comptable", 'comptable-demo', 'fr'),
+    ]
+
+CUSTOMERS = [
+    # name, street, postal code, city, SIREN base, bank code, language
+    ("Boulangerie Martin SARL", "12 rue de la République", '69002', "Lyon",
+        41235987, 30004, 'fr'),
+    ("Garage Dupont et Fils", "4 avenue Jean Jaurès", '31000', "Toulouse",
+        52349871, 30003, 'fr'),
+    ("Cabinet Lefèvre Architectes", "27 quai des Chartrons", '33000',
+        "Bordeaux", 63458712, 10278, 'fr'),
+    ("Pharmacie du Vieux-Port", "3 quai du Port", '13002', "Marseille",
+        74567123, 30004, 'fr'),
+    ("Atelier Bernard Menuiserie", "18 rue des Tanneurs", '67000',
+        "Strasbourg", 85671234, 10207, 'fr'),
+    ("Hôtel Les Tilleuls", "9 place du Marché", '74000', "Annecy",
+        96782345, 30003, 'fr'),
+    ("Librairie Moreau", "45 rue Nationale", '59000', "Lille",
+        37893456, 20041, 'fr'),
+    ("Clinique Vétérinaire Rousseau", "2 allée des Pins", '44000', "Nantes",
+        48904567, 30004, 'fr'),
+    ("Transports Girard SAS", "ZI des Chesnes, 7 rue du Ruisseau",
+        '38070', "Saint-Quentin-Fallavier", 59015678, 10278, 'fr'),
+    ("Riverside Consulting Ltd (Paris branch)", "88 boulevard Haussmann",
+        '75008', "Paris", 61126789, 30003, 'en'),
+    ]
+
+PRODUCTS = [
+    # name, type, unit, list price, cost price, tax key
+    ("Audit comptable (jour)", 'service', 'day', '850.00', '420.00',
+        'services_20'),
+    ("Formation Tryton (demi-journée)", 'service', 'hour', '95.00', '45.00',
+        'services_20'),
+    ("Assistance mensuelle", 'service', 'unit', '290.00', '110.00',
+        'services_20'),
+    ("Maintenance des locaux", 'service', 'hour', '48.00', '30.00',
+        'services_10'),
+    ("Travaux de rénovation énergétique", 'service', 'hour', '55.00',
+        '33.00', 'services_5_5'),
+    ("Livre « Comptabilité pratique »", 'goods', 'unit', '32.00', '18.50',
+        'biens_5_5'),
+    ("Repas d'affaires", 'goods', 'unit', '24.00', '11.00', 'biens_10'),
+    ("Clavier ergonomique", 'goods', 'unit', '79.00', '41.00', 'biens_20'),
+    ("Écran 27 pouces", 'goods', 'unit', '289.00', '198.00', 'biens_20'),
+    ("Licence logicielle annuelle", 'service', 'unit', '480.00', '120.00',
+        'services_20'),
+    ]
+
+
+def _get_uom(name):
+    Uom = Model.get('product.uom')
+    names = {'unit': "Unit", 'hour': "Hour", 'day': "Day"}
+    uom, = Uom.find([('name', '=', names[name])], limit=1)
+    return uom
+
+
+def create_currency_and_countries():
+    Currency = Model.get('currency.currency')
+    CurrencyRate = Model.get('currency.currency.rate')
+    Country = Model.get('country.country')
+    currencies = Currency.find([('code', '=', 'EUR')])
+    if currencies:
+        eur, = currencies
+    else:
+        eur = Currency(
+            name="Euro", code='EUR', numeric_code='978', symbol='€',
+            rounding=Decimal('0.01'), digits=2)
+        eur.save()
+        CurrencyRate(
+            date=dt.date(2000, 1, 1), rate=Decimal('1'), currency=eur).save()
+    countries = {}
+    for code, name in [('FR', "France"), ('BE', "Belgium"),
+            ('DE', "Germany")]:
+        found = Country.find([('code', '=', code)])
+        if found:
+            countries[code], = found
+        else:
+            countries[code] = Country(name=name, code=code)
+            countries[code].save()
+    return eur, countries
+
+
+def create_company(eur, france):
+    from trytond.modules.company.tests.tools import (
+        create_company as host_create_company)
+    Party = Model.get('party.party')
+    party = Party(name=COMPANY_NAME, lang=_get_lang('fr'))
+    address, = party.addresses
+    address.street = "15 rue des Invalides"
+    address.postal_code = '75007'
+    address.city = "Paris"
+    address.country = france
+    siren = make_siren(81234567)
+    party.identifiers.new(type='fr_siren', code=siren)
+    party.identifiers.new(type='eu_vat', code=make_vat(siren))
+    party.identifiers.new(type='eu_at_02', code=CREDITOR_IDENTIFIER)
+    party.contact_mechanisms.new(type='email', value='compta@mentorsig.example')
+    party.contact_mechanisms.new(type='phone', value='+33 1 44 55 66 77')
+    party.save()
+    host_create_company(party=party, currency=eur)
+    from trytond.modules.company.tests.tools import get_company
+    return get_company()
+
+
+def _get_lang(code):
+    Lang = Model.get('ir.lang')
+    lang, = Lang.find([('code', '=', code)])
+    return lang
+
+
+def create_bank_account(company):
+    Bank = Model.get('bank')
+    Party = Model.get('party.party')
+    BankAccount = Model.get('bank.account')
+    bank_party = Party(name="Banque Démo Populaire")
+    bank_party.save()
+    bank = Bank(party=bank_party, bic='CCBPFRPPXXX')
+    bank.save()
+    account = BankAccount(bank=bank)
+    account.owners.append(Party(company.party.id))
+    account.numbers.new(
+        type='iban', number=make_french_iban(10207, 11, 98765432101))
+    account.save()
+    return account
+
+
+def create_accounting(company, today):
+    from trytond.modules.account.tests.tools import (
+        create_chart, create_fiscalyear, get_accounts)
+    from trytond.modules.account_invoice.tests.tools import (
+        set_fiscalyear_invoice_sequences)
+    create_chart(company, chart='account_fr.root')
+    for year in (today.year - 1, today.year):
+        fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear(
+                company,
+                today=(dt.date(year, 1, 1), dt.date(year, 12, 31))))
+        fiscalyear.name = str(year)
+        fiscalyear.click('create_period')
+    accounts = get_accounts(company)
+    Account = Model.get('account.account')
+    for key, code in [('services', '706'), ('goods', '7071'),
+            ('bank', '512')]:
+        found = Account.find([
+                ('company', '=', company.id), ('code', '=', code)], limit=1)
+        accounts[key], = found
+    return accounts
+
+
+def get_taxes(company):
+    Tax = Model.get('account.tax')
+    ModelData = Model.get('ir.model.data')
+    taxes = {}
+    for key in ['services_20', 'services_10', 'services_5_5', 'biens_20',
+            'biens_10', 'biens_5_5']:
+        template_id = ModelData.get_id(
+            'account_fr', 'tva_vente_%s' % key, {})
+        taxes[key], = Tax.find([
+                ('company', '=', company.id),
+                ('template', '=', template_id)])
+    return taxes
+
+
+def create_payment_terms():
+    PaymentTerm = Model.get('account.invoice.payment_term')
+    terms = {}
+    term = PaymentTerm(name="30 jours fin de mois")
+    term.lines.new(type='remainder', relativedeltas=[])
+    delta = term.lines[0].relativedeltas.new()
+    delta.days = 30
+    term.save()
+    terms['30'] = term
+    term = PaymentTerm(name="À réception")
+    term.lines.new(type='remainder')
+    term.save()
+    terms['now'] = term
+    return terms
+
+
+def configure_mentorsig(company, payment_term):
+    Configuration = Model.get('mentorsig.configuration')
+    config = Configuration(1)
+    config.late_payment_rate = Decimal('12.15')
+    config.recovery_indemnity = Decimal('40')
+    config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
+    config.default_payment_term = payment_term
+    config.sepa_creditor_identifier = CREDITOR_IDENTIFIER
+    config.sepa_scheme = 'CORE'
+    config.payment_link_stripe = True
+    config.payment_link_validity = 30
+    config.margin_cost_strategy = 'cost_price'
+    config.save()
+
+
+def create_customers(france, payment_term):
+    Party = Model.get('party.party')
+    customers = []
+    for name, street, postal_code, city, siren_base, _, lang in CUSTOMERS:
+        party = Party(name=name, lang=_get_lang(lang))
+        address, = party.addresses
+        address.street = street
+        address.postal_code = postal_code
+        address.city = city
+        address.country = france
+        siren = make_siren(siren_base)
+        party.identifiers.new(type='fr_siren', code=siren)
+        party.identifiers.new(type='eu_vat', code=make_vat(siren))
+        slug = ''.join(c for c in name.split()[0].lower() if c.isalpha())
+        party.contact_mechanisms.new(
+            type='email', value='factures@%s.example' % slug)
+        party.customer_payment_term = payment_term
+        party.save()
+        customers.append(party)
+    return customers
+
+
+def customer_iban(index):
+    bank_code = CUSTOMERS[index][5]
+    return make_french_iban(bank_code, 100 + index, 10000000 + index)
+
+
+def create_customer_bank_accounts(customers):
+    Bank = Model.get('bank')
+    BankAccount = Model.get('bank.account')
+    Party = Model.get('party.party')
+    bank_party = Party(name="Banque des Clients Démo")
+    bank_party.save()
+    bank = Bank(party=bank_party, bic='AGRIFRPPXXX')
+    bank.save()
+    for index, customer in enumerate(customers):
+        account = BankAccount(bank=bank)
+        account.owners.append(Party(customer.id))
+        account.numbers.new(type='iban', number=customer_iban(index))
+        account.save()
+
+
+def create_products(accounts, taxes):
+    "Products with an accounting category per kind and VAT rate"
+    ProductCategory = Model.get('product.category')
+    ProductTemplate = Model.get('product.template')
+    categories = {}
+    labels = {'service': "Prestations", 'goods': "Marchandises"}
+    revenue = {'service': 'services', 'goods': 'goods'}
+    products = []
+    for name, kind, unit, list_price, cost_price, tax_key in PRODUCTS:
+        if (kind, tax_key) not in categories:
+            tax = taxes[tax_key]
+            category = ProductCategory(
+                name="%s - %s" % (labels[kind], tax.name), accounting=True)
+            category.account_revenue = accounts[revenue[kind]]
+            category.account_expense = accounts['expense']
+            category.customer_taxes.append(tax)
+            category.save()
+            categories[kind, tax_key] = category
+        template = ProductTemplate(name=name)
+        template.type = kind
+        template.default_uom = _get_uom(unit)
+        template.list_price = Decimal(list_price)
+        template.salable = True
+        template.account_category = categories[kind, tax_key]
+        template.save()
+        product, = template.products
+        product.cost_price = Decimal(cost_price)
+        product.save()
+        products.append(product)
+    return products
+
+
+def _new_invoice(customer, invoice_date, lines, description=None):
+    Invoice = Model.get('account.invoice')
+    invoice = Invoice(type='out', party=customer)
+    invoice.invoice_date = invoice_date
+    invoice.description = description
+    for product, quantity in lines:
+        line = invoice.lines.new()
+        line.product = product
+        line.quantity = quantity
+    invoice.save()
+    return invoice
+
+
+def _pay(invoice, amount, date, payment_method):
+    pay = invoice.click('pay')
+    pay.form.amount = amount
+    pay.form.payment_method = payment_method
+    pay.form.date = date
+    pay.execute('choice')
+    if pay.state != 'end':
+        pay.form.type = 'partial'
+        pay.execute('pay')
+
+
+def create_payment_method(accounts):
+    Journal = Model.get('account.journal')
+    PaymentMethod = Model.get('account.invoice.payment.method')
+    journal_cash, = Journal.find([('type', '=', 'cash')], limit=1)
+    method = PaymentMethod(name="Virement bancaire")
+    method.journal = journal_cash
+    method.credit_account = accounts['bank']
+    method.debit_account = accounts['bank']
+    method.save()
+    return method
+
+
+def create_invoices(customers, products, payment_method, today):
+    "Customer invoices in every state a user meets"
+    invoices = {}
+    days = relativedelta(days=1)
+    # Draft
+    invoices['draft'] = _new_invoice(customers[0], None,
+        [(products[1], 7), (products[5], 3)], "Formation et ouvrages")
+    # Posted, not yet due
+    posted = _new_invoice(customers[1], today - 5 * days,
+        [(products[0], 2), (products[7], 4)], "Audit de clôture")
+    posted.click('post')
+    invoices['posted'] = posted
+    # Overdue: posted long ago, unpaid
+    overdue = _new_invoice(customers[2], today - 75 * days,
+        [(products[2], 3)], "Assistance trimestrielle")
+    overdue.click('post')
+    invoices['overdue'] = overdue
+    # Partly paid
+    partly = _new_invoice(customers[3], today - 40 * days,
+        [(products[8], 2), (products[6], 10)], "Équipement du comptoir")
+    partly.click('post')
+    _pay(partly, Decimal('300.00'), today - 10 * days, payment_method)
+    invoices['partly_paid'] = partly
+    # Paid
+    paid = _new_invoice(customers[4], today - 30 * days,
+        [(products[4], 16), (products[3], 6)], "Isolation de l'atelier")
+    paid.click('post')
+    paid.reload()
+    _pay(paid, paid.total_amount, today - 3 * days, payment_method)
+    invoices['paid'] = paid
+    # A few more posted ones for the lists
+    for index, (customer, lines) in enumerate([
+            (customers[5], [(products[9], 1), (products[1], 4)]),
+            (customers[6], [(products[5], 20)]),
+            (customers[8], [(products[2], 1), (products[3], 10)]),
+            (customers[9], [(products[0], 3)]),
+            ]):
+        invoice = _new_invoice(customer, today - (20 + 9 * index) * days,
+            lines)
+        invoice.click('post')
+    # Credit note of the paid invoice's first line
+    credit = Wizard('account.invoice.credit', [paid])
+    credit.form.with_refund = False
+    credit.execute('credit')
+    Invoice = Model.get('account.invoice')
+    credit_note, = Invoice.find([
+            ('type', '=', 'out'), ('party', '=', customers[4].id),
+            ('state', '=', 'draft')])
+    credit_note.invoice_date = today - 1 * days
+    credit_note.description = "Avoir : remise commerciale sur travaux"
+    for line in credit_note.lines[1:]:
+        credit_note.lines.remove(line)
+    credit_note.lines[0].quantity = -2
+    credit_note.save()
+    credit_note.click('post')
+    invoices['credit_note'] = credit_note
+    return invoices
+
+
+def create_sales(customers, products, payment_term):
+    Sale = Model.get('sale.sale')
+    sales = []
+    for customer, lines, state in [
+            (customers[6], [(products[1], 8), (products[9], 2)], 'quotation'),
+            (customers[7], [(products[0], 2), (products[2], 12)],
+                'confirmed'),
+            (customers[0], [(products[4], 40)], 'draft'),
+            ]:
+        sale = Sale(party=customer)
+        sale.payment_term = payment_term
+        sale.invoice_method = 'manual'
+        for product, quantity in lines:
+            line = sale.lines.new()
+            line.product = product
+            line.quantity = quantity
+        sale.save()
+        if state in {'quotation', 'confirmed'}:
+            sale.click('quote')
+        if state == 'confirmed':
+            sale.click('confirm')
+        sales.append(sale)
+    return sales
+
+
+def create_users(company):
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    groups = Group.find([('name', 'in', [
+                    "Account", "Account Administration", "Sales",
+                    "MentorSiG Administration", "Bank", "Payment"])])
+    for login, name, password, lang in USERS:
+        user = User(login=login, name=name, password=password)
+        user.language = _get_lang(lang)
+        user.companies.append(type(company)(company.id))
+        user.company = type(company)(company.id)
+        user.groups.extend(groups)
+        user.save()
+
+
+def mark_configuration_done():
+    "The module configuration wizard would otherwise open at first login"
+    Item = Model.get('ir.module.config_wizard.item')
+    for item in Item.find([('state', '!=', 'done')]):
+        item.state = 'done'
+        item.save()
+
+
+def build(today=None):
+    if today is None:
+        today = dt.date.today()
+    eur, countries = create_currency_and_countries()
+    company = create_company(eur, countries['FR'])
+    create_bank_account(company)
+    accounts = create_accounting(company, today)
+    taxes = get_taxes(company)
+    terms = create_payment_terms()
+    configure_mentorsig(company, terms['30'])
+    customers = create_customers(countries['FR'], terms['30'])
+    create_customer_bank_accounts(customers)
+    products = create_products(accounts, taxes)
+    payment_method = create_payment_method(accounts)
+    create_sales(customers, products, terms['30'])
+    invoices = create_invoices(customers, products, payment_method, today)
+    create_users(company)
+    mark_configuration_done()
+    return company, invoices

@@ -1,0 +1,132 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.pool import Pool
+from trytond.rpc import RPC
+
+from . import legal
+from .exceptions import LegalMentionError
+
+LEGAL_FIELDS = {
+    'late_payment_rate', 'recovery_indemnity', 'early_payment_discount',
+    'default_payment_term'}
+
+late_payment_rate = fields.Numeric(
+    "Late Payment Penalty Rate", digits=(16, 2), required=True,
+    help="Annual rate of the penalties due when an invoice is paid late, "
+    "in percent (at least three times the French legal interest rate).")
+recovery_indemnity = fields.Numeric(
+    "Recovery Indemnity", digits=(16, 2), required=True,
+    help="Fixed indemnity for recovery costs owed by a business customer "
+    "paying late (40 EUR in France).")
+early_payment_discount = fields.Text(
+    "Early Payment Discount",
+    help="Terms of the discount for early payment, printed on invoices.")
+default_payment_term = fields.Many2One(
+    'account.invoice.payment_term', "Default Payment Term",
+    ondelete='RESTRICT',
+    help="Used on new invoices when the customer has none.")
+
+
+def default_from_value_model(field_name):
+    @classmethod
+    def default(cls, **pattern):
+        return getattr(
+            cls.multivalue_model(field_name),
+            'default_%s' % field_name, lambda: None)()
+    return default
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+    "MentorSiG Configuration"
+    __name__ = 'mentorsig.configuration'
+
+    late_payment_rate = fields.MultiValue(late_payment_rate)
+    recovery_indemnity = fields.MultiValue(recovery_indemnity)
+    early_payment_discount = fields.MultiValue(early_payment_discount)
+    default_payment_term = fields.MultiValue(default_payment_term)
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field in LEGAL_FIELDS:
+            return pool.get('mentorsig.configuration.legal')
+        return super().multivalue_model(field)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__['missing_legal_mentions'] = RPC()
+
+    default_late_payment_rate = default_from_value_model('late_payment_rate')
+    default_recovery_indemnity = default_from_value_model(
+        'recovery_indemnity')
+    default_early_payment_discount = default_from_value_model(
+        'early_payment_discount')
+
+    @classmethod
+    def missing_legal_mentions(cls, company):
+        "Return the keys of the mandatory mentions the company lacks"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = Company(int(company))
+        config = cls(1)
+        party = company.party
+        return legal.missing_company_mentions(
+            siren=party.siren.code if party.siren else None,
+            vat_number=(
+                party.tax_identifier.code if party.tax_identifier else None),
+            late_payment_rate=config.get_multivalue(
+                'late_payment_rate', company=company.id),
+            recovery_indemnity=config.get_multivalue(
+                'recovery_indemnity', company=company.id))
+
+
+class ConfigurationLegal(ModelSQL, CompanyValueMixin):
+    "MentorSiG Configuration Legal Mentions"
+    __name__ = 'mentorsig.configuration.legal'
+
+    late_payment_rate = late_payment_rate
+    recovery_indemnity = recovery_indemnity
+    early_payment_discount = early_payment_discount
+    default_payment_term = default_payment_term
+
+    @classmethod
+    def default_late_payment_rate(cls):
+        # The legal floor is 3 times the legal interest rate; many French
+        # businesses print the ECB refinancing rate + 10 points instead.
+        return Decimal('12.15')
+
+    @classmethod
+    def default_recovery_indemnity(cls):
+        return legal.RECOVERY_INDEMNITY_MINIMUM
+
+    @classmethod
+    def default_early_payment_discount(cls):
+        return "Pas d'escompte pour paiement anticipé."
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for record in records:
+            if field_names & {'late_payment_rate'}:
+                error = legal.check_late_payment_rate(record.late_payment_rate)
+                if error:
+                    raise LegalMentionError(gettext(
+                            'mentorsig_invoicing.msg_late_payment_rate_'
+                            + error,
+                            rate=record.late_payment_rate))
+            if field_names & {'recovery_indemnity'}:
+                error = legal.check_recovery_indemnity(
+                    record.recovery_indemnity)
+                if error:
+                    raise LegalMentionError(gettext(
+                            'mentorsig_invoicing.msg_recovery_indemnity_'
+                            + error,
+                            amount=record.recovery_indemnity,
+                            minimum=legal.RECOVERY_INDEMNITY_MINIMUM))

@@ -1,0 +1,28 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The legal-mention rules, without database."""
+from decimal import Decimal
+
+from mentorsig_invoicing import legal
+
+
+def test_recovery_indemnity():
+    assert legal.check_recovery_indemnity(Decimal('40')) is None
+    assert legal.check_recovery_indemnity(Decimal('50.00')) is None
+    assert legal.check_recovery_indemnity(Decimal('39.99')) == 'below_minimum'
+    assert legal.check_recovery_indemnity(None) == 'missing'
+
+
+def test_late_payment_rate():
+    assert legal.check_late_payment_rate(Decimal('12.15')) is None
+    assert legal.check_late_payment_rate(Decimal('0')) == 'out_of_range'
+    assert legal.check_late_payment_rate(Decimal('100.01')) == 'out_of_range'
+    assert legal.check_late_payment_rate(None) == 'missing'
+
+
+def test_missing_company_mentions():
+    assert legal.missing_company_mentions(
+        '732829320', 'FR44732829320', Decimal('12'), Decimal('40')) == []
+    assert legal.missing_company_mentions(
+        None, '', Decimal('0'), None) == [
+        'siren', 'vat_number', 'late_payment_rate', 'recovery_indemnity']

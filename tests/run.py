@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Run the whole suite on each backend.
+
+    python tests/run.py sqlite postgresql -- [pytest arguments]
+
+The host's DB_CACHE keeps activated databases between runs; its key is the
+list of module names only, so the cache folder is named after a hash of our
+module sources: a changed module never runs against a stale schema.
+PostgreSQL uses TRYTOND_TEST_POSTGRESQL_URI, else the server on
+127.0.0.1:5432 when it answers; with CI=true a missing server fails.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HASHED = [
+    'mentorsig_invoicing', 'mentorsig_sepa', 'mentorsig_margin',
+    'mentorsig_payment_links', 'demo', 'requirements.txt']
+DEFAULT_POSTGRESQL_URI = 'postgresql://postgres@127.0.0.1:5432/'
+
+
+def source_hash():
+    digest = hashlib.sha256()
+    for name in HASHED:
+        path = os.path.join(ROOT, name)
+        files = [path] if os.path.isfile(path) else sorted(
+            os.path.join(folder, f)
+            for folder, dirs, filenames in os.walk(path)
+            if '__pycache__' not in folder
+            for f in filenames if not f.endswith('.pyc'))
+        for file_ in files:
+            digest.update(os.path.relpath(file_, ROOT).encode())
+            with open(file_, 'rb') as fp:
+                digest.update(fp.read())
+    return digest.hexdigest()[:16]
+
+
+def db_cache():
+    base = os.path.join(ROOT, 'var', 'db-cache')
+    current = os.path.join(base, source_hash())
+    if os.path.isdir(base):
+        for name in os.listdir(base):
+            if os.path.join(base, name) != current:
+                shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+    os.makedirs(current, exist_ok=True)
+    return current
+
+
+def postgresql_uri():
+    uri = os.environ.get('TRYTOND_TEST_POSTGRESQL_URI')
+    if uri:
+        return uri
+    import psycopg
+    try:
+        psycopg.connect(DEFAULT_POSTGRESQL_URI + 'postgres',
+            connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return None
+    return DEFAULT_POSTGRESQL_URI
+
+
+def backend_environ(backend):
+    environ = os.environ.copy()
+    for key in list(environ):
+        if key.startswith('TRYTOND_DATABASE') or key == 'DB_NAME':
+            del environ[key]
+    if backend == 'sqlite':
+        environ['TRYTOND_DATABASE__URI'] = 'sqlite:///'
+    else:
+        uri = postgresql_uri()
+        if not uri:
+            return None
+        environ['TRYTOND_DATABASE__URI'] = uri
+    environ['DB_CACHE'] = db_cache()
+    environ['MENTORSIG_TEST_OUTPUT'] = os.path.join(
+        ROOT, 'test-output', backend)
+    os.makedirs(environ['MENTORSIG_TEST_OUTPUT'], exist_ok=True)
+    environ.setdefault('TEST_NETWORK', '0')
+    return environ
+
+
+def main(argv):
+    if '--' in argv:
+        index = argv.index('--')
+        backends, pytest_args = argv[:index], argv[index + 1:]
+    else:
+        backends, pytest_args = argv, []
+    backends = backends or ['sqlite', 'postgresql']
+    failed, timings = [], []
+    for backend in backends:
+        environ = backend_environ(backend)
+        if environ is None:
+            message = "PostgreSQL: no server answers at %s" % (
+                DEFAULT_POSTGRESQL_URI)
+            if os.environ.get('CI', '').lower() in {'1', 'true', 'yes'}:
+                print("FAILED " + message, flush=True)
+                failed.append(backend)
+                continue
+            print("NOT RUN " + message + " (set CI=true to fail)",
+                flush=True)
+            continue
+        print("\n=== %s (DB_CACHE=%s)" % (backend, environ['DB_CACHE']),
+            flush=True)
+        start = time.monotonic()
+        code = subprocess.call(
+            [sys.executable, '-m', 'pytest', *(pytest_args or ['tests'])],
+            cwd=ROOT, env=environ)
+        timings.append((backend, time.monotonic() - start, code))
+        if code:
+            failed.append(backend)
+    for backend, seconds, code in timings:
+        print("%s: %s in %.0f s" % (
+                backend, 'passed' if not code else 'FAILED', seconds))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
