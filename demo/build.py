@@ -166,13 +166,21 @@ def create_accounting(company, today):
 
 
 def get_taxes(company):
+    "Sale taxes by key; 20 % and 10 % are the dated parents of account_fr"
     Tax = Model.get('account.tax')
     ModelData = Model.get('ir.model.data')
+    templates = {
+        'services_20': 'services_taux_normal',
+        'services_10': 'services_taux_intermediaire',
+        'services_5_5': 'services_5_5',
+        'biens_20': 'biens_taux_normal',
+        'biens_10': 'biens_taux_intermediaire',
+        'biens_5_5': 'biens_5_5',
+        }
     taxes = {}
-    for key in ['services_20', 'services_10', 'services_5_5', 'biens_20',
-            'biens_10', 'biens_5_5']:
+    for key, template in templates.items():
         template_id = ModelData.get_id(
-            'account_fr', 'tva_vente_%s' % key, {})
+            'account_fr', 'tva_vente_%s' % template, {})
         taxes[key], = Tax.find([
                 ('company', '=', company.id),
                 ('template', '=', template_id)])

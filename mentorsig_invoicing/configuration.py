@@ -104,7 +104,7 @@ class ConfigurationLegal(ModelSQL, CompanyValueMixin):
 
     @classmethod
     def default_recovery_indemnity(cls):
-        return legal.RECOVERY_INDEMNITY_MINIMUM
+        return legal.RECOVERY_INDEMNITY_MINIMUM.quantize(Decimal('0.01'))
 
     @classmethod
     def default_early_payment_discount(cls):
