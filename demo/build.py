@@ -66,6 +66,9 @@ PRODUCTS = [
     ]
 
 
+LIST_PRICES = {}
+
+
 def _get_uom(name):
     Uom = Model.get('product.uom')
     names = {'unit': "Unit", 'hour': "Hour", 'day': "Day"}
@@ -158,7 +161,7 @@ def create_accounting(company, today):
     accounts = get_accounts(company)
     Account = Model.get('account.account')
     for key, code in [('services', '706'), ('goods', '7071'),
-            ('bank', '512')]:
+            ('bank', '5121')]:
         found = Account.find([
                 ('company', '=', company.id), ('code', '=', code)], limit=1)
         accounts[key], = found
@@ -288,6 +291,7 @@ def create_products(accounts, taxes):
         product, = template.products
         product.cost_price = Decimal(cost_price)
         product.save()
+        LIST_PRICES[product.id] = Decimal(list_price)
         products.append(product)
     return products
 
@@ -301,6 +305,8 @@ def _new_invoice(customer, invoice_date, lines, description=None):
         line = invoice.lines.new()
         line.product = product
         line.quantity = quantity
+        # account_invoice leaves the price to the user (sale sets it)
+        line.unit_price = LIST_PRICES[product.id]
     invoice.save()
     return invoice
 
@@ -330,53 +336,46 @@ def create_payment_method(accounts):
 
 def create_invoices(customers, products, payment_method, today):
     "Customer invoices in every state a user meets"
-    invoices = {}
+    Invoice = Model.get('account.invoice')
     days = relativedelta(days=1)
-    # Draft
+    p = products
+    # key, customer, age in days, lines, description
+    specs = [
+        ('overdue', 2, 75, [(p[2], 3)], "Assistance trimestrielle"),
+        ('partly_paid', 3, 40, [(p[8], 2), (p[6], 10)],
+            "Équipement du comptoir"),
+        ('other_1', 9, 47, [(p[0], 3)], "Audit des comptes annuels"),
+        ('other_2', 8, 38, [(p[2], 1), (p[3], 10)], None),
+        ('paid', 4, 30, [(p[4], 16), (p[3], 6)], "Isolation de l'atelier"),
+        ('other_3', 6, 29, [(p[5], 20)], None),
+        ('other_4', 5, 20, [(p[9], 1), (p[1], 4)], None),
+        ('posted', 1, 5, [(p[0], 2), (p[7], 4)], "Audit de clôture"),
+        ]
+    invoices = {}
+    # Posting follows the invoice dates: the numbering is chronological
+    for key, customer, age, lines, description in sorted(
+            specs, key=lambda spec: -spec[2]):
+        invoice = _new_invoice(
+            customers[customer], today - age * days, lines, description)
+        invoice.click('post')
+        invoices[key] = invoice
     invoices['draft'] = _new_invoice(customers[0], None,
-        [(products[1], 7), (products[5], 3)], "Formation et ouvrages")
-    # Posted, not yet due
-    posted = _new_invoice(customers[1], today - 5 * days,
-        [(products[0], 2), (products[7], 4)], "Audit de clôture")
-    posted.click('post')
-    invoices['posted'] = posted
-    # Overdue: posted long ago, unpaid
-    overdue = _new_invoice(customers[2], today - 75 * days,
-        [(products[2], 3)], "Assistance trimestrielle")
-    overdue.click('post')
-    invoices['overdue'] = overdue
-    # Partly paid
-    partly = _new_invoice(customers[3], today - 40 * days,
-        [(products[8], 2), (products[6], 10)], "Équipement du comptoir")
-    partly.click('post')
-    _pay(partly, Decimal('300.00'), today - 10 * days, payment_method)
-    invoices['partly_paid'] = partly
-    # Paid
-    paid = _new_invoice(customers[4], today - 30 * days,
-        [(products[4], 16), (products[3], 6)], "Isolation de l'atelier")
-    paid.click('post')
+        [(p[1], 7), (p[5], 3)], "Formation et ouvrages")
+
+    _pay(invoices['partly_paid'], Decimal('300.00'), today - 10 * days,
+        payment_method)
+    paid = invoices['paid']
     paid.reload()
     _pay(paid, paid.total_amount, today - 3 * days, payment_method)
-    invoices['paid'] = paid
-    # A few more posted ones for the lists
-    for index, (customer, lines) in enumerate([
-            (customers[5], [(products[9], 1), (products[1], 4)]),
-            (customers[6], [(products[5], 20)]),
-            (customers[8], [(products[2], 1), (products[3], 10)]),
-            (customers[9], [(products[0], 3)]),
-            ]):
-        invoice = _new_invoice(customer, today - (20 + 9 * index) * days,
-            lines)
-        invoice.click('post')
-    # Credit note of the paid invoice's first line
+
+    # A credit note for part of the paid invoice's first line
     credit = Wizard('account.invoice.credit', [paid])
     credit.form.with_refund = False
     credit.execute('credit')
-    Invoice = Model.get('account.invoice')
     credit_note, = Invoice.find([
             ('type', '=', 'out'), ('party', '=', customers[4].id),
             ('state', '=', 'draft')])
-    credit_note.invoice_date = today - 1 * days
+    credit_note.invoice_date = today
     credit_note.description = "Avoir : remise commerciale sur travaux"
     for line in credit_note.lines[1:]:
         credit_note.lines.remove(line)

@@ -1,0 +1,105 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A real trytond serving the web client on a demo database, for e2e tests.
+
+The demo database is built once per source hash and day (it lives in the
+DB_CACHE folder that tests/run.py names after the module sources) and each
+test session gets a fresh copy of it.
+"""
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from demo.database import DemoDatabase  # noqa: E402
+
+WEB_ROOT = os.path.join(ROOT, 'web', 'node_modules', 'tryton-sao')
+ADMIN_PASSWORD = 'admin-demo'
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _cache_key():
+    cache = os.environ.get('DB_CACHE') or tempfile.mkdtemp()
+    return cache, 'demo_%s_%s' % (
+        os.path.basename(cache.rstrip('/'))[:12],
+        dt.date.today().strftime('%Y%m%d'))
+
+
+def fresh_demo_database():
+    "Return a DemoDatabase copied from the cached demo build"
+    uri = os.environ['TRYTOND_DATABASE__URI']
+    cache, key = _cache_key()
+    name = 'e2e_%d' % os.getpid()
+    if uri.startswith('sqlite'):
+        cached = DemoDatabase('sqlite://' + cache, key, ADMIN_PASSWORD)
+        if not cached.is_ready():
+            cached.ensure()
+        folder = tempfile.mkdtemp(prefix='mentorsig-e2e-')
+        shutil.copy(cached.sqlite_path, os.path.join(folder, name + '.sqlite'))
+        return DemoDatabase('sqlite://' + folder, name, ADMIN_PASSWORD)
+    cached = DemoDatabase(uri, key, ADMIN_PASSWORD)
+    if not cached.exists() or not cached.is_ready():
+        cached.ensure()
+    database = DemoDatabase(uri, name, ADMIN_PASSWORD)
+    database.drop()
+    with database._pg_connect('postgres') as connection:
+        connection.execute(
+            'CREATE DATABASE "%s" TEMPLATE "%s"' % (name, key))
+    return database
+
+
+class DemoServer:
+
+    def __init__(self, database, output):
+        self.database = database
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d/' % self.port
+        self.log_path = os.path.join(output, 'trytond-e2e.log')
+        self.process = None
+
+    def start(self):
+        environ = os.environ.copy()
+        environ.update(self.database.trytond_environ())
+        environ['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%d' % self.port
+        environ['TRYTOND_WEB__ROOT'] = WEB_ROOT
+        trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+        self.log = open(self.log_path, 'w')
+        self.process = subprocess.Popen(
+            [trytond, '-d', self.database.name],
+            env=environ, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("trytond stopped, see %s" % self.log_path)
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("trytond did not answer on %s" % self.url)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.process:
+            self.log.close()
+        self.database.drop()
