@@ -43,8 +43,8 @@ def default_from_value_model(field_name):
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
-    "MentorSiG Configuration"
     __name__ = 'mentorsig.configuration'
+    __string__ = "MentorSiG Configuration"
 
     late_payment_rate = fields.MultiValue(late_payment_rate)
     recovery_indemnity = fields.MultiValue(recovery_indemnity)
@@ -88,8 +88,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin)
 
 
 class ConfigurationLegal(ModelSQL, CompanyValueMixin):
-    "MentorSiG Configuration Legal Mentions"
     __name__ = 'mentorsig.configuration.legal'
+    __string__ = "MentorSiG Configuration Legal Mentions"
 
     late_payment_rate = late_payment_rate
     recovery_indemnity = recovery_indemnity

@@ -34,8 +34,8 @@ class Configuration(metaclass=PoolMeta):
 
 
 class ConfigurationMargin(ModelSQL, CompanyValueMixin):
-    "MentorSiG Configuration Margin"
     __name__ = 'mentorsig.configuration.margin'
+    __string__ = "MentorSiG Configuration Margin"
 
     margin_cost_strategy = margin_cost_strategy
 

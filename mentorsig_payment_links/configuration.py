@@ -52,8 +52,8 @@ class Configuration(metaclass=PoolMeta):
 
 
 class ConfigurationPaymentLink(ModelSQL, CompanyValueMixin):
-    "MentorSiG Configuration Payment Link"
     __name__ = 'mentorsig.configuration.payment_link'
+    __string__ = "MentorSiG Configuration Payment Link"
 
     payment_link_stripe = payment_link_stripe
     payment_link_paypal = payment_link_paypal

@@ -56,8 +56,8 @@ class Configuration(metaclass=PoolMeta):
 
 
 class ConfigurationSepa(ModelSQL, CompanyValueMixin):
-    "MentorSiG Configuration SEPA"
     __name__ = 'mentorsig.configuration.sepa'
+    __string__ = "MentorSiG Configuration SEPA"
 
     sepa_creditor_identifier = sepa_creditor_identifier
     sepa_scheme = sepa_scheme
