@@ -146,17 +146,35 @@ def create_bank_account(company):
     return account
 
 
+def _strict_sequence(name, prefix, company):
+    Sequence = Model.get('ir.sequence.strict')
+    SequenceType = Model.get('ir.sequence.type')
+    sequence_type, = SequenceType.find([('name', '=', "Invoice")], limit=1)
+    sequence = Sequence(name=name, sequence_type=sequence_type,
+        company=company, prefix=prefix, padding=5)
+    sequence.save()
+    return sequence
+
+
 def create_accounting(company, today):
     from trytond.modules.account.tests.tools import (
         create_chart, create_fiscalyear, get_accounts)
-    from trytond.modules.account_invoice.tests.tools import (
-        set_fiscalyear_invoice_sequences)
     create_chart(company, chart='account_fr.root')
     for year in (today.year - 1, today.year):
-        fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear(
-                company,
-                today=(dt.date(year, 1, 1), dt.date(year, 12, 31))))
+        fiscalyear = create_fiscalyear(
+            company, today=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         fiscalyear.name = str(year)
+        # One gapless series per year and per kind
+        sequences, = fiscalyear.invoice_sequences
+        sequences.out_invoice_sequence = _strict_sequence(
+            "Factures %s" % year, 'FA%s-' % year, company)
+        sequences.out_credit_note_sequence = _strict_sequence(
+            "Avoirs %s" % year, 'AV%s-' % year, company)
+        sequences.in_invoice_sequence = _strict_sequence(
+            "Factures fournisseurs %s" % year, 'FF%s-' % year, company)
+        sequences.in_credit_note_sequence = _strict_sequence(
+            "Avoirs fournisseurs %s" % year, 'AF%s-' % year, company)
+        fiscalyear.save()
         fiscalyear.click('create_period')
     accounts = get_accounts(company)
     Account = Model.get('account.account')
@@ -193,7 +211,7 @@ def get_taxes(company):
 def create_payment_terms():
     PaymentTerm = Model.get('account.invoice.payment_term')
     terms = {}
-    term = PaymentTerm(name="30 jours fin de mois")
+    term = PaymentTerm(name="30 jours")
     term.lines.new(type='remainder', relativedeltas=[])
     delta = term.lines[0].relativedeltas.new()
     delta.days = 30
@@ -415,7 +433,7 @@ def create_users(company):
     User = Model.get('res.user')
     Group = Model.get('res.group')
     groups = Group.find([('name', 'in', [
-                    "Account", "Account Administration", "Sales",
+                    "Accounting", "Accounting Administration", "Sales",
                     "MentorSiG Administration", "Bank", "Payment"])])
     for login, name, password, lang in USERS:
         user = User(login=login, name=name, password=password)

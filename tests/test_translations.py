@@ -33,8 +33,10 @@ def test_every_label_has_a_french_translation(database, module):
         french, = Lang.search([('code', '=', 'fr')])
         Lang.write([french], {'translatable': True})
         with file_open('%s/locale/fr.po' % module, 'rb') as fp:
+            # Tryton does not load fuzzy entries
             shipped = {(e.msgctxt, e.msgid): e.msgstr
-                for e in polib.pofile(fp.read().decode('utf-8'))}
+                for e in polib.pofile(fp.read().decode('utf-8'))
+                if 'fuzzy' not in e.flags}
         Translation.translation_import(
             'fr', module, [file_open('%s/locale/fr.po' % module).name])
         exported = polib.pofile(io.BytesIO(

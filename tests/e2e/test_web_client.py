@@ -26,21 +26,34 @@ def open_menu(page, *path):
         page.locator('#menu').get_by_text(name, exact=True).first.click()
 
 
+def visible_rows(page):
+    return page.locator('.tab-content:visible table.tree tbody tr:visible')
+
+
 def test_customer_invoices_listed(demo_server, page, output_dir):
     login(page, demo_server)
     open_menu(page, 'Financial', 'Invoices', 'Customer Invoices')
-    rows = page.locator('.tab-content:visible table.treeview tbody tr')
-    # The list opens on the "Draft" or "Validated" tab; "All" lists every
-    # demo invoice
-    page.get_by_role('tab', name='All').click()
-    expect(rows.filter(has_text='Hôtel Les Tilleuls')).to_have_count(1)
-    expect(rows.filter(has_text='Pharmacie du Vieux-Port')).to_have_count(1)
-    assert rows.count() >= 9
-    rows.filter(has_text='Cabinet Lefèvre Architectes').first.dblclick()
-    form = page.locator('.tab-content:visible .form')
-    expect(form.get_by_text('Assistance trimestrielle').first).to_be_visible()
-    page.screenshot(path=os.path.join(output_dir, 'customer-invoice.png'))
-    assert os.path.getsize(os.path.join(output_dir, 'customer-invoice.png'))
+    # The list opens on the "Draft" tab: the demo has one draft
+    expect(visible_rows(page).filter(has_text='Boulangerie Martin SARL')) \
+        .to_have_count(1)
+    page.locator('.tab-domain').get_by_text('All', exact=True).click()
+    rows = visible_rows(page)
+    for customer in ['Hôtel Les Tilleuls', 'Pharmacie du Vieux-Port',
+            'Cabinet Lefèvre Architectes', 'Garage Dupont et Fils']:
+        expect(rows.filter(has_text=customer)).to_have_count(1)
+    # 8 posted or paid invoices, 1 credit note, 1 draft
+    expect(rows).to_have_count(10)
+    # Open the overdue invoice (away from the party link)
+    rows.filter(has_text='Cabinet Lefèvre Architectes').dblclick(
+        position={'x': 300, 'y': 12})
+    form = page.locator('.form:visible')
+    expect(form.locator('input[name="description"]')).to_have_value(
+        'Assistance trimestrielle')
+    expect(form.locator('select[name="state"], input[name="state"]')
+        .first).to_be_visible()
+    path = os.path.join(output_dir, 'customer-invoice.png')
+    page.screenshot(path=path)
+    assert os.path.getsize(path) > 10_000
 
 
 def test_mentorsig_configuration_in_french(demo_server, page, output_dir):
@@ -50,5 +63,11 @@ def test_mentorsig_configuration_in_french(demo_server, page, output_dir):
         .click()
     form = page.locator('.tab-content:visible .form')
     expect(form.get_by_text('Mentions légales')).to_be_visible()
-    expect(form.get_by_text('Prélèvement SEPA')).to_be_visible()
+    for page_title in ['Prélèvement SEPA', 'Liens de paiement', 'Marge']:
+        expect(form.get_by_text(page_title, exact=True)).to_be_visible()
+    expect(form.get_by_text('Indemnité forfaitaire de recouvrement')) \
+        .to_be_visible()
+    # The accountant also reaches the invoices, in French
+    expect(page.locator('#menu').get_by_text('Financier', exact=True)) \
+        .to_be_visible()
     page.screenshot(path=os.path.join(output_dir, 'configuration-fr.png'))

@@ -39,6 +39,14 @@ def _cache_key():
         dt.date.today().strftime('%Y%m%d'))
 
 
+def build_demo(uri, name):
+    "Build the demo in its own process: it must not share the test pool"
+    subprocess.run(
+        [sys.executable, '-m', 'demo', '--database', name, '--uri', uri,
+            '--password', ADMIN_PASSWORD],
+        cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
+
+
 def fresh_demo_database():
     "Return a DemoDatabase copied from the cached demo build"
     uri = os.environ['TRYTOND_DATABASE__URI']
@@ -47,13 +55,13 @@ def fresh_demo_database():
     if uri.startswith('sqlite'):
         cached = DemoDatabase('sqlite://' + cache, key, ADMIN_PASSWORD)
         if not cached.is_ready():
-            cached.ensure()
+            build_demo(cached.uri, key)
         folder = tempfile.mkdtemp(prefix='mentorsig-e2e-')
         shutil.copy(cached.sqlite_path, os.path.join(folder, name + '.sqlite'))
         return DemoDatabase('sqlite://' + folder, name, ADMIN_PASSWORD)
     cached = DemoDatabase(uri, key, ADMIN_PASSWORD)
     if not cached.exists() or not cached.is_ready():
-        cached.ensure()
+        build_demo(uri, key)
     database = DemoDatabase(uri, name, ADMIN_PASSWORD)
     database.drop()
     with database._pg_connect('postgres') as connection:
