@@ -41,14 +41,22 @@ def source_hash():
     return digest.hexdigest()[:16]
 
 
+STALE_AFTER = 3 * 3600
+
+
 def db_cache():
     base = os.path.join(ROOT, 'var', 'db-cache')
     current = os.path.join(base, source_hash())
     if os.path.isdir(base):
+        # Caches of other sources go once unused for a while (another run
+        # on another version of the sources may still be reading one)
         for name in os.listdir(base):
-            if os.path.join(base, name) != current:
-                shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+            path = os.path.join(base, name)
+            if (path != current
+                    and time.time() - os.path.getmtime(path) > STALE_AFTER):
+                shutil.rmtree(path, ignore_errors=True)
     os.makedirs(current, exist_ok=True)
+    os.utime(current)
     return current
 
 
