@@ -4,6 +4,10 @@ import os
 
 import pytest
 from demo_server import DemoServer, fresh_demo_database
+from playwright.sync_api import expect
+
+# The suite runs on 2 cores beside other work: give the web client time
+expect.set_options(timeout=30_000)
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
