@@ -1,0 +1,61 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""EPC QR code ("GiroCode", EPC069-12): a SEPA credit transfer a banking
+app fills in by scanning the invoice.
+
+Version 002 (BIC optional), error level M, payload at most 331 bytes: segno
+enforces all three; this module only decides when a code is printed and
+keeps each field within its EPC length.
+"""
+from decimal import Decimal
+
+import segno.helpers
+
+# EPC069-12 field limits
+NAME_MAX = 70
+REMITTANCE_TEXT_MAX = 140
+AMOUNT_MIN = Decimal('0.01')
+AMOUNT_MAX = Decimal('999999999.99')
+
+
+def remittance_text(document):
+    "What the customer's transfer carries so that it is matched to the invoice"
+    text = document.payment_reference
+    if document.buyer.name:
+        text = f'{text} {document.buyer.name}'
+    return text[:REMITTANCE_TEXT_MAX]
+
+
+def is_printable(document):
+    "An EPC code makes sense for an amount due in EUR to a known IBAN"
+    return bool(
+        document.currency == 'EUR'
+        and document.seller.iban
+        and document.kind != 'credit_note'
+        and AMOUNT_MIN <= document.amount_due <= AMOUNT_MAX)
+
+
+def _arguments(document):
+    return dict(
+        name=document.seller.name[:NAME_MAX],
+        iban=document.seller.iban.replace(' ', '').upper(),
+        amount=document.amount_due,
+        text=remittance_text(document),
+        bic=(document.seller.bic or '').replace(' ', '').upper() or None)
+
+
+def make_qr(document):
+    "The segno QR code of the transfer, or None when nothing is to be paid"
+    if not is_printable(document):
+        return None
+    return segno.helpers.make_epc_qr(**_arguments(document))
+
+
+def payload(document):
+    "The bytes encoded in the code (for tests and the payment page)"
+    if not is_printable(document):
+        return None
+    # segno builds and checks the payload in this helper, make_epc_qr only
+    # wraps it in a QR code
+    return segno.helpers._make_epc_qr_data(
+        encoding=None, reference=None, purpose=None, **_arguments(document))

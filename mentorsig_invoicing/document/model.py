@@ -1,0 +1,265 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The plain data model of an invoice document, without ORM.
+
+Everything the PDF and the Factur-X XML print comes from an
+`InvoiceDocument`: the ORM glue fills one from an invoice, the tests and the
+bench build them by hand.  All money is Decimal; the computed amounts
+(line amounts, subtotals, tax summary, totals) are properties so that the
+PDF and the XML can never disagree.
+"""
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal('0.01')
+HUNDRED = Decimal(100)
+
+INVOICE = 'invoice'
+DEPOSIT = 'deposit'
+CREDIT_NOTE = 'credit_note'
+KINDS = (INVOICE, DEPOSIT, CREDIT_NOTE)
+LANGUAGES = ('fr', 'en')
+
+# UNCL 5305 VAT categories used here: standard rate, zero rated, exempt,
+# reverse charge, intra-community supply, export outside the EU
+VAT_CATEGORIES = ('S', 'Z', 'E', 'AE', 'K', 'G')
+
+
+def round_money(amount):
+    "Round to the cent the way French invoices and EN 16931 do (half up)"
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Address:
+    street_lines: list = field(default_factory=list)
+    postal_code: str = ''
+    city: str = ''
+    country_code: str = 'FR'
+    country_name: str = ''
+
+    def printed_lines(self, home_country='FR'):
+        "Lines of the address as on an envelope"
+        lines = [l for l in self.street_lines if l]
+        town = ' '.join(p for p in (self.postal_code, self.city) if p)
+        if town:
+            lines.append(town)
+        if self.country_code != home_country and (
+                self.country_name or self.country_code):
+            lines.append((self.country_name or self.country_code).upper())
+        return lines
+
+
+@dataclass
+class Party:
+    name: str
+    address: Address = field(default_factory=Address)
+    siren: str = ''
+    vat_number: str = ''
+    email: str = ''
+    phone: str = ''
+    # The buyer's reference for the invoice (purchase order, service code)
+    reference: str = ''
+
+
+@dataclass
+class Seller(Party):
+    legal_form: str = ''
+    share_capital: str = ''
+    registry: str = ''  # e.g. "RCS Paris"
+    website: str = ''
+    iban: str = ''
+    bic: str = ''
+    bank_name: str = ''
+    # PNG or JPEG bytes; a logo with an alpha channel is flattened on white
+    logo: bytes = None
+
+
+@dataclass
+class Line:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal  # in percent: Decimal('20'), Decimal('5.5')
+    unit: str = ''  # as printed: "h", "pièce", "kg"
+    # UN/ECE recommendation 20 code for the XML: C62 is "one" (a unit)
+    unit_code: str = 'C62'
+    discount: Decimal = Decimal(0)  # in percent
+    product_code: str = ''
+    vat_category: str = 'S'
+    vat_exemption_reason: str = ''
+    note: str = ''  # printed under the description
+
+    @property
+    def gross_amount(self):
+        return round_money(self.quantity * self.unit_price)
+
+    @property
+    def amount(self):
+        "Amount excluding VAT, after the line discount"
+        return round_money(
+            self.quantity * self.unit_price * (HUNDRED - self.discount)
+            / HUNDRED)
+
+    @property
+    def discount_amount(self):
+        return self.gross_amount - self.amount
+
+    @property
+    def net_unit_price(self):
+        "Unit price after discount, as EN 16931 wants it (BT-146)"
+        if not self.discount:
+            return self.unit_price
+        return (self.unit_price * (HUNDRED - self.discount) / HUNDRED
+            ).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Section:
+    "A title in the lines table; its subtotal is printed before the next one"
+    title: str
+    show_subtotal: bool = True
+
+
+@dataclass
+class Deposit:
+    "A deposit invoice already paid, deducted from this invoice's total"
+    number: str
+    date: datetime.date
+    amount: Decimal  # including VAT
+
+
+@dataclass
+class ExtraField:
+    "A user-defined field marked for printing"
+    label: str
+    value: str
+
+
+@dataclass
+class TaxSummaryLine:
+    rate: Decimal
+    category: str
+    base: Decimal
+    amount: Decimal
+    exemption_reason: str = ''
+
+
+@dataclass
+class Subtotal:
+    section: Section
+    amount: Decimal
+
+
+@dataclass
+class InvoiceDocument:
+    kind: str
+    number: str
+    seller: Seller
+    buyer: Party
+    invoice_date: datetime.date
+    items: list = field(default_factory=list)  # Line and Section, in order
+    due_date: datetime.date = None
+    delivery_date: datetime.date = None
+    delivery_address: Address = None
+    currency: str = 'EUR'
+    language: str = 'fr'
+    deposits: list = field(default_factory=list)
+    amount_paid: Decimal = Decimal(0)
+    payment_terms: str = ''
+    # French mandatory mentions (Code de commerce L441-9)
+    late_payment_rate: Decimal = None
+    recovery_indemnity: Decimal = Decimal(40)
+    early_payment_discount: str = ''
+    # A credit note names the invoice it credits
+    credited_invoice: str = ''
+    credited_invoice_date: datetime.date = None
+    order_reference: str = ''
+    extra_fields: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    # Values for the blocks other modules add (see pdf.BLOCKS), by key:
+    # e.g. mentorsig_payment_links puts its URL under 'payment_link'
+    extensions: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown invoice kind {self.kind!r}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"unknown language {self.language!r}")
+
+    @property
+    def lines(self):
+        return [i for i in self.items if isinstance(i, Line)]
+
+    def items_with_subtotals(self):
+        """Yield the items in order, with a Subtotal closing each section
+
+        A section runs from its title to the next title or the end.
+        """
+        section, amount = None, Decimal(0)
+        for item in self.items:
+            if isinstance(item, Section):
+                if section and section.show_subtotal:
+                    yield Subtotal(section, amount)
+                section, amount = item, Decimal(0)
+            elif isinstance(item, Line):
+                amount += item.amount
+            yield item
+        if section and section.show_subtotal:
+            yield Subtotal(section, amount)
+
+    @property
+    def tax_summary(self):
+        """One line per VAT category and rate, the tax rounded per rate
+
+        Rounding per rate rather than per line is what EN 16931 checks
+        (BR-CO-17) and what French accountants expect.
+        """
+        bases = {}
+        reasons = {}
+        for line in self.lines:
+            key = (line.vat_category, line.vat_rate)
+            bases[key] = bases.get(key, Decimal(0)) + line.amount
+            if line.vat_exemption_reason:
+                reasons.setdefault(key, line.vat_exemption_reason)
+        return [
+            TaxSummaryLine(
+                rate=rate, category=category, base=base,
+                amount=round_money(base * rate / HUNDRED),
+                exemption_reason=reasons.get((category, rate), ''))
+            for (category, rate), base in sorted(
+                bases.items(), key=lambda i: (-i[0][1], i[0][0]))]
+
+    @property
+    def untaxed_amount(self):
+        return sum((l.amount for l in self.lines), Decimal(0))
+
+    @property
+    def discount_total(self):
+        return sum((l.discount_amount for l in self.lines), Decimal(0))
+
+    @property
+    def tax_amount(self):
+        return sum((t.amount for t in self.tax_summary), Decimal(0))
+
+    @property
+    def total_amount(self):
+        return self.untaxed_amount + self.tax_amount
+
+    @property
+    def deposits_amount(self):
+        return sum((d.amount for d in self.deposits), Decimal(0))
+
+    @property
+    def prepaid_amount(self):
+        "Deposits deducted and payments received (EN 16931 BT-113)"
+        return self.deposits_amount + self.amount_paid
+
+    @property
+    def amount_due(self):
+        return self.total_amount - self.prepaid_amount
+
+    @property
+    def payment_reference(self):
+        return self.number

@@ -1,0 +1,659 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The A4 PDF of an invoice document, drawn with reportlab (no LibreOffice).
+
+`render(document)` returns the PDF bytes.  The page is a flow of blocks
+(header, addresses, lines, totals, payment, ...): each block is a function
+of a `RenderContext` that returns reportlab flowables.
+
+Extension point: other modules add their own blocks with
+`register_block(Block(name, build), after='payment')`.  `build(context)`
+returns a list of flowables (or an empty list); it reads what it needs from
+`context.document.extensions[<its key>]`, which the module's ORM glue fills,
+and must print nothing when the key is missing (the module may be installed
+but not activated in this database).  Example, in mentorsig_payment_links::
+
+    from mentorsig_invoicing.document import pdf
+
+    def payment_link_block(context):
+        url = context.document.extensions.get('payment_link')
+        if not url:
+            return []
+        return [context.paragraph(url, 'small')]
+
+    pdf.register_block(pdf.Block('payment_link', payment_link_block),
+        after='payment')
+
+Fonts are DejaVu TrueType, embedded (subset) in every PDF, because PDF/A-3
+(Factur-X) forbids the 14 standard fonts that reportlab otherwise uses.
+"""
+import io
+import os
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, Image, KeepTogether, PageTemplate,
+    Paragraph, Spacer, Table, TableStyle)
+
+from . import epc
+from .model import CREDIT_NOTE, Line, Section, Subtotal
+from .strings import Formatter
+
+FONT = 'MentorSiG-Sans'
+FONT_BOLD = 'MentorSiG-Sans-Bold'
+FONT_FILES = {FONT: 'DejaVuSans.ttf', FONT_BOLD: 'DejaVuSans-Bold.ttf'}
+# Debian's fonts-dejavu-core (scripts/system-packages installs it);
+# MENTORSIG_FONT_DIR points elsewhere on other systems
+FONT_DIRS = ['/usr/share/fonts/truetype/dejavu']
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 16 * mm
+MARGIN_TOP = 14 * mm
+MARGIN_BOTTOM = 24 * mm
+CONTINUED_HEADER = 10 * mm
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+
+ACCENT = colors.HexColor('#1f3a5f')
+LIGHT = colors.HexColor('#eef2f7')
+RULE = colors.HexColor('#c8d0da')
+MUTED = colors.HexColor('#555f6b')
+
+_fonts_registered = False
+
+
+def register_fonts():
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    dirs = list(FONT_DIRS)
+    if os.environ.get('MENTORSIG_FONT_DIR'):
+        dirs.insert(0, os.environ['MENTORSIG_FONT_DIR'])
+    for name, filename in FONT_FILES.items():
+        for folder in dirs:
+            path = os.path.join(folder, filename)
+            if os.path.exists(path):
+                pdfmetrics.registerFont(TTFont(name, path))
+                break
+        else:
+            raise RuntimeError(
+                f"font {filename} not found in {dirs}: install Debian's "
+                "fonts-dejavu-core (scripts/system-packages)")
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _fonts_registered = True
+
+
+def _styles():
+    base = ParagraphStyle(
+        'base', fontName=FONT, fontSize=8.5, leading=10.5)
+    return {
+        'base': base,
+        'small': ParagraphStyle('small', base, fontSize=7.5, leading=9.2),
+        'muted': ParagraphStyle(
+            'muted', base, fontSize=7.5, leading=9.2, textColor=MUTED),
+        'seller': ParagraphStyle(
+            'seller', base, fontName=FONT_BOLD, fontSize=12, leading=15),
+        'title': ParagraphStyle(
+            'title', base, fontName=FONT_BOLD, fontSize=20, leading=24,
+            textColor=ACCENT, alignment=TA_RIGHT),
+        'number': ParagraphStyle(
+            'number', base, fontName=FONT_BOLD, fontSize=11, leading=14,
+            alignment=TA_RIGHT),
+        'label': ParagraphStyle(
+            'label', base, fontName=FONT_BOLD, fontSize=7.5, leading=10,
+            textColor=ACCENT),
+        'heading': ParagraphStyle(
+            'heading', base, fontName=FONT_BOLD, fontSize=9, leading=12,
+            textColor=ACCENT, spaceBefore=2, spaceAfter=2),
+        'cell': ParagraphStyle('cell', base, fontSize=8, leading=9.8),
+        'right': ParagraphStyle('right', base, alignment=TA_RIGHT),
+        'left': ParagraphStyle('left', base, alignment=TA_LEFT),
+    }
+
+
+@dataclass
+class RenderContext:
+    "What a block needs to draw itself"
+    document: object
+    fmt: Formatter
+    styles: dict
+    width: float = BODY_WIDTH
+
+    def paragraph(self, text, style='base'):
+        "A paragraph of plain text (escaped, newlines kept)"
+        return Paragraph(
+            escape(text).replace('\n', '<br/>'), self.styles[style])
+
+    def markup(self, markup, style='base'):
+        "A paragraph of reportlab markup the caller escaped"
+        return Paragraph(markup, self.styles[style])
+
+
+@dataclass
+class Block:
+    name: str
+    build: object  # callable(RenderContext) -> list of flowables
+
+
+BLOCKS = []
+
+
+def register_block(block, before=None, after=None):
+    """Add a block to every invoice PDF, before or after a named one
+
+    Registering a name again replaces the block in place, so that a module
+    imported twice (tests, reloads) does not print twice.
+    """
+    names = [b.name for b in BLOCKS]
+    if block.name in names:
+        BLOCKS[names.index(block.name)] = block
+        return
+    if before is not None:
+        BLOCKS.insert(names.index(before), block)
+    elif after is not None:
+        BLOCKS.insert(names.index(after) + 1, block)
+    else:
+        BLOCKS.append(block)
+
+
+# --- default blocks ------------------------------------------------------
+
+def title(context):
+    doc, fmt = context.document, context.fmt
+    return fmt('title_' + doc.kind)
+
+
+def header_block(context):
+    doc, fmt, styles = context.document, context.fmt, context.styles
+    seller = doc.seller
+    left = []
+    if seller.logo:
+        left.append(_logo(seller.logo))
+        left.append(Spacer(1, 2 * mm))
+    left.append(context.paragraph(seller.name, 'seller'))
+    contact = seller.address.printed_lines() + [
+        v for v in (seller.phone, seller.email, seller.website) if v]
+    left.append(context.paragraph('\n'.join(contact), 'small'))
+
+    facts = [(fmt('invoice_date'), fmt.date(doc.invoice_date))]
+    if doc.due_date and doc.kind != CREDIT_NOTE:
+        facts.append((fmt('due_date'), fmt.date(doc.due_date)))
+    if doc.delivery_date:
+        facts.append((fmt('delivery_date'), fmt.date(doc.delivery_date)))
+    if doc.order_reference:
+        facts.append((fmt('order_reference'), doc.order_reference))
+    if doc.credited_invoice:
+        credited = doc.credited_invoice
+        if doc.credited_invoice_date:
+            credited += ' (%s)' % fmt.date(doc.credited_invoice_date)
+        facts.append((fmt('credited_invoice'), credited))
+    facts_table = Table(
+        [[context.paragraph(k, 'small'), context.paragraph(v, 'right')]
+            for k, v in facts],
+        colWidths=[38 * mm, 38 * mm], hAlign='RIGHT')
+    facts_table.setStyle(TableStyle([
+                ('VALIGN', (0, 0), (-1, -1), 'MIDDLE'),
+                ('LINEBELOW', (0, 0), (-1, -1), 0.4, RULE),
+                ('TOPPADDING', (0, 0), (-1, -1), 1.5),
+                ('BOTTOMPADDING', (0, 0), (-1, -1), 1.5),
+                ]))
+    right = [
+        context.paragraph(title(context).upper(), 'title'),
+        context.paragraph(f"{fmt('number')} {doc.number}", 'number'),
+        Spacer(1, 2 * mm), facts_table]
+    table = Table([[left, right]], colWidths=[context.width * 0.5] * 2)
+    table.setStyle(_no_padding())
+    return [table, Spacer(1, 6 * mm)]
+
+
+def parties_block(context):
+    doc, fmt = context.document, context.fmt
+    buyer = doc.buyer
+    bill_to = [context.paragraph(fmt('bill_to'), 'label'),
+        context.markup(f'<b>{escape(buyer.name)}</b>'),
+        context.paragraph('\n'.join(buyer.address.printed_lines()))]
+    ids = []
+    if buyer.vat_number:
+        ids.append(f"{fmt('vat_number')} {buyer.vat_number}")
+    if buyer.siren:
+        ids.append(f"{fmt('siren')} {buyer.siren}")
+    if ids:
+        bill_to.append(context.paragraph(' · '.join(ids), 'muted'))
+    deliver_to = []
+    if doc.delivery_address:
+        deliver_to = [context.paragraph(fmt('deliver_to'), 'label'),
+            context.paragraph(
+                '\n'.join(doc.delivery_address.printed_lines()))]
+    # The billing address sits on the right, where a DL window envelope
+    # shows it
+    table = Table([[deliver_to, bill_to]],
+        colWidths=[context.width * 0.5, context.width * 0.5])
+    table.setStyle(TableStyle([
+                ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+                ('BOX', (1, 0), (1, 0), 0.6, RULE),
+                ('LEFTPADDING', (0, 0), (0, 0), 0),
+                ('LEFTPADDING', (1, 0), (1, 0), 4 * mm),
+                ('TOPPADDING', (1, 0), (1, 0), 2.5 * mm),
+                ('BOTTOMPADDING', (1, 0), (1, 0), 2.5 * mm),
+                ]))
+    return [table, Spacer(1, 7 * mm)]
+
+
+LINE_COLUMNS = (
+    # key, width in mm, right-aligned
+    ('description', 72, False),
+    ('quantity', 15, True),
+    ('unit', 14, False),
+    ('unit_price', 22, True),
+    ('discount', 13, True),
+    ('vat', 13, True),
+    ('amount', 29, True),
+    )
+
+
+def lines_block(context):
+    doc, fmt, styles = context.document, context.fmt, context.styles
+    widths = [w * mm for _, w, _ in LINE_COLUMNS]
+    widths[0] += context.width - sum(widths)
+    header_style = ParagraphStyle(
+        'th', styles['small'], fontName=FONT_BOLD, textColor=colors.white)
+    header_right = ParagraphStyle('thr', header_style, alignment=TA_RIGHT)
+    rows = [[Paragraph(escape(fmt(key)),
+                header_right if right else header_style)
+            for key, _, right in LINE_COLUMNS]]
+    commands = [
+        ('FONT', (0, 0), (-1, -1), FONT, 8),
+        ('BACKGROUND', (0, 0), (-1, 0), ACCENT),
+        ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+        ('VALIGN', (0, 0), (-1, 0), 'MIDDLE'),
+        ('ALIGN', (1, 1), (1, -1), 'RIGHT'),
+        ('ALIGN', (3, 1), (-1, -1), 'RIGHT'),
+        ('TOPPADDING', (0, 0), (-1, -1), 2.2),
+        ('BOTTOMPADDING', (0, 0), (-1, -1), 2.2),
+        ('LEFTPADDING', (0, 0), (-1, -1), 3),
+        ('RIGHTPADDING', (0, 0), (-1, -1), 3),
+        ]
+    for item in doc.items_with_subtotals():
+        row = len(rows)
+        if isinstance(item, Section):
+            rows.append([context.markup(
+                        f'<b>{escape(item.title)}</b>', 'cell')]
+                + [''] * (len(LINE_COLUMNS) - 1))
+            commands += [
+                ('SPAN', (0, row), (-1, row)),
+                ('BACKGROUND', (0, row), (-1, row), LIGHT),
+                ]
+        elif isinstance(item, Subtotal):
+            rows.append([context.markup(
+                        '<b>%s</b>' % escape(
+                            fmt('subtotal', title=item.section.title)),
+                        'right')]
+                + [''] * (len(LINE_COLUMNS) - 2)
+                + [fmt.money(item.amount)])
+            commands += [
+                ('SPAN', (0, row), (-2, row)),
+                ('FONT', (-1, row), (-1, row), FONT_BOLD, 8),
+                ('LINEABOVE', (-1, row), (-1, row), 0.6, ACCENT),
+                ]
+        else:
+            rows.append(_line_row(context, item))
+            commands.append(('LINEBELOW', (0, row), (-1, row), 0.3, RULE))
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
+    table.setStyle(TableStyle(commands))
+    return [table, Spacer(1, 5 * mm)]
+
+
+def _line_row(context, line):
+    fmt = context.fmt
+    description = escape(line.description).replace('\n', '<br/>')
+    if line.product_code:
+        description = (
+            f'<font color="#555f6b">{escape(line.product_code)}</font> '
+            + description)
+    if line.note:
+        description += '<br/><font size="7" color="#555f6b">%s</font>' % (
+            escape(line.note).replace('\n', '<br/>'))
+    return [
+        Paragraph(description, context.styles['cell']),
+        fmt.number(line.quantity, strip=True),
+        line.unit,
+        fmt.number(line.unit_price),
+        fmt.percent(line.discount) if line.discount else '',
+        fmt.percent(line.vat_rate),
+        fmt.money(line.amount),
+        ]
+
+
+def totals_block(context):
+    doc, fmt = context.document, context.fmt
+    tax_rows = [[fmt('vat_rate'), fmt('vat_base'), fmt('vat_amount')]]
+    for tax in doc.tax_summary:
+        tax_rows.append([fmt.percent(tax.rate), fmt.money(tax.base),
+                fmt.money(tax.amount)])
+    taxes = Table(tax_rows, colWidths=[16 * mm, 28 * mm, 26 * mm],
+        hAlign='LEFT')
+    taxes.setStyle(TableStyle([
+                ('FONT', (0, 0), (-1, -1), FONT, 8),
+                ('FONT', (0, 0), (-1, 0), FONT_BOLD, 7.5),
+                ('TEXTCOLOR', (0, 0), (-1, 0), ACCENT),
+                ('ALIGN', (0, 0), (-1, -1), 'RIGHT'),
+                ('LINEBELOW', (0, 0), (-1, -1), 0.3, RULE),
+                ('TOPPADDING', (0, 0), (-1, -1), 1.5),
+                ('BOTTOMPADDING', (0, 0), (-1, -1), 1.5),
+                ]))
+
+    totals = [[fmt('untaxed_amount'), fmt.money(doc.untaxed_amount)]]
+    if doc.discount_total:
+        totals.append([fmt('discount_total'), fmt.money(doc.discount_total)])
+    totals.append([fmt('tax_amount'), fmt.money(doc.tax_amount)])
+    totals.append([fmt('total_amount'), fmt.money(doc.total_amount)])
+    strong = [len(totals) - 1]
+    for deposit in doc.deposits:
+        totals.append([fmt('deposit_deducted', number=deposit.number,
+                    date=fmt.date(deposit.date)),
+                fmt.money(-deposit.amount)])
+    if doc.amount_paid:
+        totals.append([fmt('amount_paid'), fmt.money(-doc.amount_paid)])
+    if doc.prepaid_amount or doc.kind == CREDIT_NOTE:
+        label = ('amount_to_refund' if doc.kind == CREDIT_NOTE
+            else 'amount_due')
+        totals.append([fmt(label), fmt.money(doc.amount_due)])
+    else:
+        totals[-1][0] = fmt('amount_due') + ' · ' + totals[-1][0]
+    last = len(totals) - 1
+    highlight = ParagraphStyle('total', context.styles['base'],
+        fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=colors.white)
+    totals = [[Paragraph(escape(label),
+                highlight if row == last else context.styles['small']),
+            amount] for row, (label, amount) in enumerate(totals)]
+    totals_table = Table(totals, colWidths=[52 * mm, 30 * mm],
+        hAlign='RIGHT')
+    commands = [
+        ('FONT', (0, 0), (-1, -1), FONT, 8.5),
+        ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
+        ('VALIGN', (0, 0), (-1, -1), 'MIDDLE'),
+        ('LINEBELOW', (0, 0), (-1, -2), 0.3, RULE),
+        ('TOPPADDING', (0, 0), (-1, -1), 2),
+        ('BOTTOMPADDING', (0, 0), (-1, -1), 2),
+        ('BACKGROUND', (0, last), (-1, last), ACCENT),
+        ('TEXTCOLOR', (0, last), (-1, last), colors.white),
+        ('FONT', (1, last), (1, last), FONT_BOLD, 10),
+        ]
+    for row in strong:
+        if row != last:
+            commands.append(('FONT', (1, row), (1, row), FONT_BOLD, 8.5))
+    totals_table.setStyle(TableStyle(commands))
+    table = Table([[taxes, totals_table]],
+        colWidths=[context.width - 84 * mm, 84 * mm])
+    table.setStyle(_no_padding())
+    return [KeepTogether([table]), Spacer(1, 6 * mm)]
+
+
+def payment_block(context):
+    doc, fmt = context.document, context.fmt
+    seller = doc.seller
+    if doc.kind == CREDIT_NOTE:
+        return []
+    lines = [context.paragraph(fmt('payment'), 'heading')]
+    if doc.amount_due <= 0:
+        lines.append(context.paragraph(fmt('nothing_due')))
+        return [KeepTogether(lines), Spacer(1, 4 * mm)]
+    facts = []
+    if doc.payment_terms:
+        facts.append((fmt('payment_terms'), doc.payment_terms))
+    if doc.due_date:
+        facts.append((fmt('due_date'), fmt.date(doc.due_date)))
+    if seller.iban:
+        facts.append((fmt('bank_transfer'), ''))
+        facts.append((fmt('iban'), _group_iban(seller.iban)))
+        if seller.bic:
+            facts.append((fmt('bic'), seller.bic))
+        if seller.bank_name:
+            facts.append((fmt('bank'), seller.bank_name))
+        facts.append((fmt('payment_reference'), doc.payment_reference))
+    facts_table = Table(
+        [[context.paragraph(k, 'muted'), context.paragraph(v)]
+            for k, v in facts],
+        colWidths=[38 * mm, None], hAlign='LEFT')
+    facts_table.setStyle(_no_padding(vertical=1))
+    qr = epc.make_qr(doc)
+    if qr is None:
+        return [KeepTogether(lines + [facts_table]), Spacer(1, 4 * mm)]
+    code = [QRFlowable(qr, 27 * mm), context.paragraph(fmt('qr_hint'),
+            'muted')]
+    table = Table([[lines + [facts_table], code]],
+        colWidths=[context.width - 34 * mm, 34 * mm])
+    table.setStyle(_no_padding())
+    return [KeepTogether([table]), Spacer(1, 4 * mm)]
+
+
+def extra_fields_block(context):
+    doc, fmt = context.document, context.fmt
+    if not doc.extra_fields and not doc.notes:
+        return []
+    flowables = []
+    if doc.extra_fields:
+        flowables.append(context.paragraph(fmt('extra_fields'), 'heading'))
+        table = Table([[context.paragraph(f.label, 'muted'),
+                    context.paragraph(f.value)] for f in doc.extra_fields],
+            colWidths=[45 * mm, None], hAlign='LEFT')
+        table.setStyle(_no_padding(vertical=1))
+        flowables.append(table)
+    for note in doc.notes:
+        flowables.append(Spacer(1, 2 * mm))
+        flowables.append(context.paragraph(note))
+    return [KeepTogether(flowables), Spacer(1, 4 * mm)]
+
+
+def legal_block(context):
+    doc, fmt = context.document, context.fmt
+    texts = []
+    for tax in doc.tax_summary:
+        if tax.exemption_reason:
+            texts.append(fmt('vat_exemption', reason=tax.exemption_reason))
+    if doc.kind != CREDIT_NOTE:
+        if doc.late_payment_rate is not None:
+            texts.append(fmt('late_payment',
+                    rate=fmt.number(doc.late_payment_rate, strip=True),
+                    indemnity=fmt.money(doc.recovery_indemnity)))
+        texts.append(doc.early_payment_discount
+            or fmt('early_payment_default'))
+    return [KeepTogether([context.paragraph(t, 'muted') for t in texts])]
+
+
+for _block in (
+        Block('header', header_block),
+        Block('parties', parties_block),
+        Block('lines', lines_block),
+        Block('totals', totals_block),
+        Block('payment', payment_block),
+        Block('extra_fields', extra_fields_block),
+        Block('legal', legal_block),
+        ):
+    register_block(_block)
+
+
+# --- drawing helpers -----------------------------------------------------
+
+class QRFlowable(Flowable):
+    "A segno QR code drawn as vector rectangles (no raster image to embed)"
+
+    def __init__(self, qr, size, border=2):
+        super().__init__()
+        self.qr = qr
+        self.border = border
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self):
+        matrix = self.qr.matrix
+        count = len(matrix) + 2 * self.border
+        module = self.size / count
+        canvas = self.canv
+        canvas.setFillColor(colors.black)
+        path = canvas.beginPath()
+        for y, row in enumerate(matrix):
+            top = self.size - (y + self.border + 1) * module
+            x = 0
+            # One rectangle per run of dark modules keeps the PDF small
+            while x < len(row):
+                if row[x] & 1:
+                    start = x
+                    while x < len(row) and row[x] & 1:
+                        x += 1
+                    path.rect((start + self.border) * module, top,
+                        (x - start) * module, module)
+                else:
+                    x += 1
+        canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _logo(data, max_width=45 * mm, max_height=20 * mm):
+    reader = ImageReader(io.BytesIO(data))
+    width, height = reader.getSize()
+    scale = min(max_width / width, max_height / height)
+    image = Image(io.BytesIO(data), width * scale, height * scale)
+    image.hAlign = 'LEFT'
+    return image
+
+
+def _group_iban(iban):
+    compact = iban.replace(' ', '').upper()
+    return ' '.join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def _no_padding(vertical=0):
+    return TableStyle([
+            ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+            ('LEFTPADDING', (0, 0), (-1, -1), 0),
+            ('RIGHTPADDING', (0, 0), (-1, -1), 0),
+            ('TOPPADDING', (0, 0), (-1, -1), vertical),
+            ('BOTTOMPADDING', (0, 0), (-1, -1), vertical),
+            ])
+
+
+def _wrap(text, font, size, width, separator=' · '):
+    "Split a footer on its separators into lines that fit the width"
+    lines, current = [], ''
+    for part in text.split(separator):
+        candidate = current + separator + part if current else part
+        if current and pdfmetrics.stringWidth(
+                candidate, font, size) > width:
+            lines.append(current)
+            current = part
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def footer_text(document, fmt):
+    "The seller's legal identity, printed at the bottom of every page"
+    seller = document.seller
+    parts = [seller.name]
+    if seller.legal_form:
+        form = seller.legal_form
+        if seller.share_capital:
+            form += ' ' + fmt('share_capital', capital=seller.share_capital)
+        parts.append(form)
+    if seller.siren:
+        parts.append(' '.join(
+                p for p in ('SIREN', seller.siren, seller.registry) if p))
+    if seller.vat_number:
+        parts.append(fmt('legal_vat', vat=seller.vat_number))
+    parts.append(', '.join(seller.address.printed_lines()))
+    return ' · '.join(p for p in parts if p)
+
+
+class _NumberedCanvas(pdfcanvas.Canvas):
+    """Defers the page decorations to the end, when the page count is known
+
+    "Page x / y" needs y: each finished page's state is kept and the
+    decorations are drawn on all of them at save time.
+    """
+    decorate = None  # set per render: callable(canvas, page, pages)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._page_states = []
+
+    def showPage(self):
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        pages = len(self._page_states)
+        for page, state in enumerate(self._page_states, 1):
+            self.__dict__.update(state)
+            self.decorate(self, page, pages)
+            super().showPage()
+        super().save()
+
+
+def render(document):
+    "The PDF of the document, as bytes"
+    register_fonts()
+    fmt = Formatter(document.language, document.currency)
+    context = RenderContext(document, fmt, _styles())
+    footer_lines = _wrap(footer_text(document, fmt), FONT, 6.8, BODY_WIDTH)
+    heading = f"{title(context)} {fmt('number')} {document.number}"
+
+    def decorate(canvas, page, pages):
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, 6.8)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        y = MARGIN_BOTTOM - 9 * mm
+        canvas.line(MARGIN_X, y + 3.5 * mm, PAGE_WIDTH - MARGIN_X,
+            y + 3.5 * mm)
+        for offset, text in enumerate(footer_lines):
+            canvas.drawString(MARGIN_X, y - offset * 3 * mm, text)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y - 7 * mm,
+            fmt('page', page=page, pages=pages))
+        if page > 1:
+            canvas.setFont(FONT_BOLD, 8)
+            canvas.setFillColor(ACCENT)
+            top = PAGE_HEIGHT - MARGIN_TOP
+            canvas.drawString(MARGIN_X, top - 3 * mm,
+                f"{document.seller.name} · {heading} ({fmt('continued')})")
+            canvas.line(MARGIN_X, top - 5 * mm, PAGE_WIDTH - MARGIN_X,
+                top - 5 * mm)
+        canvas.restoreState()
+
+    canvas_class = type('InvoiceCanvas', (_NumberedCanvas,),
+        {'decorate': staticmethod(decorate)})
+    buffer = io.BytesIO()
+    height = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    first = Frame(MARGIN_X, MARGIN_BOTTOM, BODY_WIDTH, height,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        id='first')
+    later = Frame(MARGIN_X, MARGIN_BOTTOM, BODY_WIDTH,
+        height - CONTINUED_HEADER, leftPadding=0, rightPadding=0,
+        topPadding=0, bottomPadding=0, id='later')
+    template = BaseDocTemplate(buffer, pagesize=A4,
+        title=heading, author=document.seller.name,
+        subject=heading, creator='MentorSiG', lang=document.language,
+        # Same content, same bytes: the draft cache and the SHA-256 of
+        # posted documents rely on it
+        invariant=1)
+    template.addPageTemplates([
+            PageTemplate('first', [first], autoNextPageTemplate='later'),
+            PageTemplate('later', [later]),
+            ])
+    story = []
+    for block in BLOCKS:
+        story.extend(block.build(context) or [])
+    template.build(story, canvasmaker=canvas_class)
+    return buffer.getvalue()
