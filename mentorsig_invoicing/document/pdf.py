@@ -202,6 +202,7 @@ def header_block(context):
             for k, v in facts],
         colWidths=[38 * mm, 38 * mm], hAlign='RIGHT')
     facts_table.setStyle(TableStyle([
+                ('FONT', (0, 0), (-1, -1), FONT, 8.5),
                 ('VALIGN', (0, 0), (-1, -1), 'MIDDLE'),
                 ('LINEBELOW', (0, 0), (-1, -1), 0.4, RULE),
                 ('TOPPADDING', (0, 0), (-1, -1), 1.5),
@@ -239,6 +240,7 @@ def parties_block(context):
     table = Table([[deliver_to, bill_to]],
         colWidths=[context.width * 0.5, context.width * 0.5])
     table.setStyle(TableStyle([
+                ('FONT', (0, 0), (-1, -1), FONT, 8.5),
                 ('VALIGN', (0, 0), (-1, -1), 'TOP'),
                 ('BOX', (1, 0), (1, 0), 0.6, RULE),
                 ('LEFTPADDING', (0, 0), (0, 0), 0),
@@ -534,6 +536,7 @@ def _group_iban(iban):
 
 def _no_padding(vertical=0):
     return TableStyle([
+            ('FONT', (0, 0), (-1, -1), FONT, 8.5),
             ('VALIGN', (0, 0), (-1, -1), 'TOP'),
             ('LEFTPADDING', (0, 0), (-1, -1), 0),
             ('RIGHTPADDING', (0, 0), (-1, -1), 0),
@@ -645,6 +648,9 @@ def render(document):
     template = BaseDocTemplate(buffer, pagesize=A4,
         title=heading, author=document.seller.name,
         subject=heading, creator='MentorSiG', lang=document.language,
+        # The canvas would otherwise select Helvetica on every page, a
+        # font PDF/A cannot embed
+        initialFontName=FONT, initialFontSize=8.5,
         # Same content, same bytes: the draft cache and the SHA-256 of
         # posted documents rely on it
         invariant=1)

