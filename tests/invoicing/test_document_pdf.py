@@ -1,0 +1,142 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The reportlab PDF of an invoice document, read back with pypdf."""
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from mentorsig_invoicing.document import model, pdf
+from mentorsig_invoicing.document.samples import sample_invoice
+
+
+def pages_text(data):
+    "The text of each page, spaces normalised (French uses no-break spaces)"
+    reader = PdfReader(io.BytesIO(data))
+    return [re.sub(r'[\u00a0\u202f ]+', ' ', page.extract_text())
+        for page in reader.pages]
+
+
+def test_one_page_invoice_in_french():
+    text, = pages_text(pdf.render(sample_invoice(lines=6)))
+    for expected in [
+            "FACTURE", "N° F-2026-00042", "MentorSiG Démo SAS",
+            "Boulangerie Dupont SARL", "Villeurbanne", "27/11/2026",
+            "27/12/2026", "Désignation", "Sous-total Prestations",
+            "Total HT", "7 314,30 €", "1 392,00 €", "22,68 €", "7,01 €",
+            "Total TTC", "8 735,99 €", "A-2026-00007", "-1 000,00 €",
+            "Net à payer", "7 735,99 €",
+            "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
+            "SIREN 732829320 RCS Paris", "FR44732829320",
+            "12,15 %", "40,00 €", "Pas d'escompte",
+            "Chantier", "Page 1 / 1",
+            ]:
+        assert expected in text, expected
+
+
+def test_english_strings():
+    text, = pages_text(pdf.render(sample_invoice(lines=6, language='en')))
+    for expected in ["INVOICE", "Description", "Unit price",
+            "Total excl. VAT", "€8,735.99", "Amount due", "€7,735.99",
+            "Late payment", "€40.00", "No discount for early payment",
+            "Page 1 / 1"]:
+        assert expected in text, expected
+    for french in ["Facture", "Désignation", "Net à payer", "Échéance"]:
+        assert french not in text
+
+
+def test_two_hundred_lines_paginate_with_header_and_page_numbers():
+    document = sample_invoice(lines=200)
+    texts = pages_text(pdf.render(document))
+    pages = len(texts)
+    assert 4 <= pages <= 8
+    for number, text in enumerate(texts, 1):
+        assert f"Page {number} / {pages}" in text
+        # the table header is repeated on every page carrying lines
+        if number < pages:
+            assert "Désignation" in text and "Montant HT" in text
+        if number > 1:
+            assert "Facture N° F-2026-00042 (suite)" in text
+    whole = '\n'.join(texts)
+    # every line printed exactly once: no row lost or split across pages
+    for index in range(1, 201):
+        assert len(re.findall(rf'lot {index}\b', whole)) == 1, index
+    # the totals come after the last line, never before
+    assert whole.index("lot 200") < whole.index("Net à payer")
+    assert "Net à payer" in texts[-1] or "Net à payer" in texts[-2]
+
+
+def test_fonts_are_embedded_truetype_only():
+    reader = PdfReader(io.BytesIO(pdf.render(sample_invoice())))
+    for page in reader.pages:
+        for font in page['/Resources']['/Font'].values():
+            font = font.get_object()
+            assert 'DejaVuSans' in font['/BaseFont']
+            assert '/FontFile2' in font['/FontDescriptor']
+
+
+def test_same_content_same_bytes():
+    assert pdf.render(sample_invoice()) == pdf.render(sample_invoice())
+    changed = sample_invoice()
+    changed.items[1].quantity += 1
+    assert pdf.render(changed) != pdf.render(sample_invoice())
+
+
+def test_qr_only_when_something_is_due():
+    text, = pages_text(pdf.render(sample_invoice()))
+    assert "Scannez avec votre" in text
+    document = sample_invoice()
+    document.amount_paid = document.amount_due
+    text, = pages_text(pdf.render(document))
+    assert "Scannez" not in text
+    assert "Rien à payer" in text
+
+
+def test_credit_note():
+    document = sample_invoice(kind=model.CREDIT_NOTE, deposit=False)
+    document.credited_invoice = 'F-2026-00041'
+    text, = pages_text(pdf.render(document))
+    assert "AVOIR" in text
+    assert re.search(r"Avoir sur la facture\s+F-2026-00041", text)
+    assert "Montant à rembourser" in text
+    assert "Scannez" not in text
+    assert "pénalités" not in text
+
+
+def test_logo_and_long_descriptions():
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new('RGB', (300, 100), (31, 58, 95)).save(buffer, 'PNG')
+    document = sample_invoice()
+    document.seller.logo = buffer.getvalue()
+    document.items[1].description = "Très longue désignation " * 40
+    document.items[1].note = "Détail\nsur deux lignes"
+    texts = pages_text(pdf.render(document))
+    assert "sur deux lignes" in '\n'.join(texts)
+
+
+@pytest.fixture
+def extra_block():
+    def build(context):
+        url = context.document.extensions.get('payment_link')
+        if not url:
+            return []
+        return [context.paragraph(f"Payer en ligne : {url}")]
+    pdf.register_block(pdf.Block('test_payment_link', build), after='payment')
+    yield
+    pdf.BLOCKS[:] = [b for b in pdf.BLOCKS if b.name != 'test_payment_link']
+
+
+def test_other_modules_add_blocks(extra_block):
+    names = [b.name for b in pdf.BLOCKS]
+    assert names.index('test_payment_link') == names.index('payment') + 1
+    document = sample_invoice()
+    text, = pages_text(pdf.render(document))
+    assert "Payer en ligne" not in text
+    document.extensions['payment_link'] = 'https://pay.example/x1'
+    text, = pages_text(pdf.render(document))
+    assert "Payer en ligne : https://pay.example/x1" in text
+    # registering the same name again replaces it
+    pdf.register_block(pdf.Block('test_payment_link', lambda c: []))
+    assert [b.name for b in pdf.BLOCKS].count('test_payment_link') == 1
