@@ -69,9 +69,9 @@ def _decimal(value):
     return text
 
 
-def _date(parent, tag, value):
+def _date(parent, tag, value, prefix='udt'):
     container = _element(parent, tag)
-    _element(container, 'udt:DateTimeString', value.strftime('%Y%m%d'),
+    _element(container, f'{prefix}:DateTimeString', value.strftime('%Y%m%d'),
         format='102')
 
 
@@ -274,8 +274,9 @@ def build_xml(document):
         _element(referenced, 'ram:IssuerAssignedID',
             document.credited_invoice)
         if document.credited_invoice_date:
+            # the only date of the schema typed as qdt, not udt
             _date(referenced, 'ram:FormattedIssueDateTime',
-                document.credited_invoice_date)
+                document.credited_invoice_date, prefix='qdt')
     return etree.tostring(
         root, xml_declaration=True, encoding='UTF-8', pretty_print=True)
 

@@ -1,0 +1,145 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Factur-X (EN 16931): the CII XML against the Factur-X XSD and the
+EN 16931 schematron run locally with Saxon, and the PDF/A-3 around it."""
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from mentorsig_invoicing.document import facturx, model, validation
+from mentorsig_invoicing.document.samples import sample_invoice
+
+NS = facturx.NS
+
+
+def assert_valid(xml):
+    assert validation.xsd_errors(xml) == []
+    assert validation.schematron_errors(xml) == []
+
+
+def test_three_rates_deposit_and_discount_valid():
+    document = sample_invoice(lines=6)
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    root = validation.parse(xml)
+    assert root.findtext('.//ram:GuidelineSpecifiedDocumentContextParameter'
+        '/ram:ID', namespaces=NS) == 'urn:cen.eu:en16931:2017'
+    assert root.findtext('rsm:ExchangedDocument/ram:TypeCode',
+        namespaces=NS) == '380'
+    taxes = root.findall('.//ram:ApplicableHeaderTradeSettlement'
+        '/ram:ApplicableTradeTax', namespaces=NS)
+    assert [(t.findtext('ram:RateApplicablePercent', namespaces=NS),
+                t.findtext('ram:BasisAmount', namespaces=NS),
+                t.findtext('ram:CalculatedAmount', namespaces=NS))
+            for t in taxes] == [
+        ('20', '6960.00', '1392.00'),
+        ('10', '226.80', '22.68'),
+        ('5.5', '127.50', '7.01')]
+    summation = root.find('.//ram:SpecifiedTradeSettlementHeaderMonetary'
+        'Summation', namespaces=NS)
+    assert {child.tag.split('}')[1]: child.text for child in summation} == {
+        'LineTotalAmount': '7314.30',
+        'TaxBasisTotalAmount': '7314.30',
+        'TaxTotalAmount': '1421.69',
+        'GrandTotalAmount': '8735.99',
+        'TotalPrepaidAmount': '1000.00',
+        'DuePayableAmount': '7735.99',
+        }
+    # the discounted line: gross price, allowance, net price
+    first = root.find('.//ram:IncludedSupplyChainTradeLineItem',
+        namespaces=NS)
+    assert first.findtext('.//ram:GrossPriceProductTradePrice'
+        '/ram:ChargeAmount', namespaces=NS) == '480'
+    assert first.findtext('.//ram:AppliedTradeAllowanceCharge'
+        '/ram:ActualAmount', namespaces=NS) == '48'
+    assert first.findtext('.//ram:NetPriceProductTradePrice'
+        '/ram:ChargeAmount', namespaces=NS) == '432'
+    assert first.findtext('.//ram:LineTotalAmount',
+        namespaces=NS) == '1080.00'
+    # the French mandatory mentions travel as notes
+    subjects = [n.findtext('ram:SubjectCode', namespaces=NS) for n in
+        root.findall('rsm:ExchangedDocument/ram:IncludedNote',
+            namespaces=NS)]
+    assert {'PMD', 'PMT', 'AAB'} <= set(subjects)
+    assert root.findtext('.//ram:SellerTradeParty/ram:SpecifiedLegal'
+        'Organization/ram:ID', namespaces=NS) == '732829320'
+    assert root.findtext('.//ram:PayeePartyCreditorFinancialAccount'
+        '/ram:IBANID', namespaces=NS) == 'FR7630006000011234567890189'
+
+
+@pytest.mark.parametrize('kind', [model.DEPOSIT, model.CREDIT_NOTE])
+def test_other_kinds_valid(kind):
+    document = sample_invoice(kind=kind, deposit=False, language='en')
+    if kind == model.CREDIT_NOTE:
+        document.credited_invoice = 'F-2026-00041'
+        document.credited_invoice_date = document.invoice_date
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    assert validation.parse(xml).findtext(
+        'rsm:ExchangedDocument/ram:TypeCode', namespaces=NS) == {
+        model.DEPOSIT: '386', model.CREDIT_NOTE: '381'}[kind]
+
+
+def test_exempt_lines_and_no_bank_account_valid():
+    document = sample_invoice(deposit=False)
+    document.seller.iban = ''
+    document.items.append(model.Line(
+            "Formation professionnelle", Decimal('1'), Decimal('900'),
+            Decimal('0'), vat_category='E',
+            vat_exemption_reason="Exonération, art. 261-4-4° du CGI"))
+    assert_valid(facturx.build_xml(document))
+
+
+def test_schematron_catches_wrong_totals():
+    xml = facturx.build_xml(sample_invoice(lines=6))
+    wrong = xml.replace(b'<ram:GrandTotalAmount>8735.99',
+        b'<ram:GrandTotalAmount>8735.98')
+    assert wrong != xml
+    assert validation.xsd_errors(wrong) == []
+    rules = {error[1] for error in validation.schematron_errors(wrong)}
+    assert 'BR-CO-15' in rules
+
+
+def test_xsd_catches_missing_elements():
+    xml = facturx.build_xml(sample_invoice())
+    broken = xml.replace(b'<ram:InvoiceCurrencyCode>EUR'
+        b'</ram:InvoiceCurrencyCode>', b'')
+    assert validation.xsd_errors(broken)
+
+
+def test_parsing_never_resolves_external_entities(tmp_path):
+    secret = tmp_path / 'secret.txt'
+    secret.write_text('TOP-SECRET')
+    hostile = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM '
+        f'"file://{secret}">]><r>&x;</r>').encode()
+    root = validation.parse(hostile)
+    from lxml import etree
+    assert b'TOP-SECRET' not in etree.tostring(root)
+    assert (root.text or '') == ''
+
+
+def test_facturx_pdf_is_pdfa3_with_the_xml():
+    document = sample_invoice(lines=6)
+    data = facturx.render(document)
+    assert data.startswith(b'%PDF-1.7')
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer['/Root']
+    intent, = root['/OutputIntents']
+    intent = intent.get_object()
+    assert intent['/S'] == '/GTS_PDFA1'
+    profile = intent['/DestOutputProfile'].get_object()
+    assert profile['/N'] == 3
+    assert profile.get_data()[36:40] == b'acsp'
+    xmp = reader.xmp_metadata.rdf_root.toxml()
+    assert '<pdfaid:part>3</pdfaid:part>' in xmp
+    assert 'EN 16931' in xmp
+    embedded = reader.attachments['factur-x.xml']
+    assert embedded == [facturx.build_xml(document)]
+    for page in reader.pages:
+        for font in page['/Resources']['/Font'].values():
+            assert '/FontFile2' in font.get_object()['/FontDescriptor']
+    # the invoice number is in the text, for search and the browser test
+    assert 'F-2026-00042' in reader.pages[0].extract_text()
