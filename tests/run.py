@@ -93,6 +93,20 @@ def backend_environ(backend):
     return environ
 
 
+def start(backend, environ, pytest_args, parallel):
+    "Start pytest on a backend; in parallel its output goes to a log file"
+    command = [sys.executable, '-m', 'pytest', *(pytest_args or ['tests'])]
+    if not parallel:
+        print("\n=== %s (DB_CACHE=%s)" % (backend, environ['DB_CACHE']),
+            flush=True)
+        return subprocess.Popen(command, cwd=ROOT, env=environ), None
+    log_path = os.path.join(environ['MENTORSIG_TEST_OUTPUT'], 'pytest.log')
+    log = open(log_path, 'w')
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environ, stdout=log,
+        stderr=subprocess.STDOUT), log_path
+
+
 def main(argv):
     if '--' in argv:
         index = argv.index('--')
@@ -100,7 +114,10 @@ def main(argv):
     else:
         backends, pytest_args = argv, []
     backends = backends or ['sqlite', 'postgresql']
-    failed, timings = [], []
+    # Each pytest runs mostly on one core: the backends run side by side
+    parallel = len(backends) > 1 and os.environ.get(
+        'MENTORSIG_SERIAL_BACKENDS') != '1'
+    failed, runs = [], []
     for backend in backends:
         environ = backend_environ(backend)
         if environ is None:
@@ -113,18 +130,25 @@ def main(argv):
             print("NOT RUN " + message + " (set CI=true to fail)",
                 flush=True)
             continue
-        print("\n=== %s (DB_CACHE=%s)" % (backend, environ['DB_CACHE']),
-            flush=True)
-        start = time.monotonic()
-        code = subprocess.call(
-            [sys.executable, '-m', 'pytest', *(pytest_args or ['tests'])],
-            cwd=ROOT, env=environ)
-        timings.append((backend, time.monotonic() - start, code))
+        process, log_path = start(backend, environ, pytest_args, parallel)
+        runs.append((backend, environ, process, log_path, time.monotonic()))
+        if not parallel:
+            runs[-1] = runs[-1] + (process.wait(), time.monotonic())
+    if parallel:
+        print("Running %s side by side; logs in test-output/<backend>/"
+            "pytest.log" % ' and '.join(r[0] for r in runs), flush=True)
+        runs = [run + (run[2].wait(), time.monotonic()) for run in runs]
+        for backend, environ, _, log_path, *_ in runs:
+            print("\n=== %s (DB_CACHE=%s)" % (
+                    backend, environ['DB_CACHE']), flush=True)
+            with open(log_path) as log:
+                sys.stdout.write(log.read())
+            sys.stdout.flush()
+    for backend, _, _, _, started, code, ended in runs:
         if code:
             failed.append(backend)
-    for backend, seconds, code in timings:
         print("%s: %s in %.0f s" % (
-                backend, 'passed' if not code else 'FAILED', seconds))
+                backend, 'passed' if not code else 'FAILED', ended - started))
     return 1 if failed else 0
 
 
