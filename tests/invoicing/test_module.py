@@ -12,6 +12,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 class MentorsigInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
     "Test MentorSiG Invoicing module"
     module = 'mentorsig_invoicing'
+    extras = ['sale']
 
     @with_transaction()
     def test_legal_defaults_per_company(self):
