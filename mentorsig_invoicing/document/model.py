@@ -178,6 +178,11 @@ class InvoiceDocument:
     order_reference: str = ''
     extra_fields: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    # The tax summary as the accounting computed it (TaxSummaryLine list):
+    # when set, it wins over the summary computed from the lines, so that
+    # the document never disagrees with the ledger (e.g. taxes rounded per
+    # line by the host's configuration)
+    taxes: list = None
     # Values for the blocks other modules add (see pdf.BLOCKS), by key:
     # e.g. mentorsig_payment_links puts its URL under 'payment_link'
     extensions: dict = field(default_factory=dict)
@@ -216,6 +221,8 @@ class InvoiceDocument:
         Rounding per rate rather than per line is what EN 16931 checks
         (BR-CO-17) and what French accountants expect.
         """
+        if self.taxes is not None:
+            return self.taxes
         bases = {}
         reasons = {}
         for line in self.lines:

@@ -440,6 +440,10 @@ def payment_block(context):
         if seller.bank_name:
             facts.append((fmt('bank'), seller.bank_name))
         facts.append((fmt('payment_reference'), doc.payment_reference))
+    if not facts:
+        # Nothing to say on how to pay (no terms, no due date, no bank
+        # account): the amount due in the totals is enough
+        return []
     facts_table = Table(
         [[k, v] for k, v in facts],
         colWidths=[38 * mm, None], hAlign='LEFT')

@@ -140,3 +140,16 @@ def test_other_modules_add_blocks(extra_block):
     # registering the same name again replaces it
     pdf.register_block(pdf.Block('test_payment_link', lambda c: []))
     assert [b.name for b in pdf.BLOCKS].count('test_payment_link') == 1
+
+
+def test_minimal_document():
+    "No bank account, due date, terms, SIREN, delivery or extra field"
+    document = model.InvoiceDocument(
+        kind=model.INVOICE, number='F-1',
+        seller=model.Seller("Solo"), buyer=model.Party("Client"),
+        invoice_date=sample_invoice().invoice_date,
+        items=[model.Line("Conseil", model.Decimal(1), model.Decimal(100),
+                model.Decimal(20))])
+    text, = pages_text(pdf.render(document))
+    assert "Net à payer · Total TTC" in text
+    assert "120,00 €" in text
