@@ -22,3 +22,11 @@ class ExtraFieldRequiredError(UserError):
 
 class ExtraFieldDeleteWarning(UserWarning):
     pass
+
+
+class CreditNoteError(ValidationError):
+    pass
+
+
+class CreditError(ValidationError):
+    pass

@@ -1,0 +1,309 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The invoice's document: built from the invoice, rendered by the pure
+`document` package, kept up to date while draft, frozen once posted.
+
+Storage: our own fields (`mentorsig_document*`, in the filestore) rather
+than the host's `invoice_report_cache`, because the host fills that one
+with its relatorio ODT on posting (`print_invoice`), and the ODT stays
+available as a second format.  A posted customer invoice's PDF (Factur-X,
+PDF/A-3) is rendered once, stored with its SHA-256 and never rendered
+again: payments and credit notes do not touch it.  Drafts are rendered on
+demand through a cache keyed on the SHA-256 of the document's content, so
+printing an unchanged draft twice renders once.
+"""
+import datetime
+import hashlib
+from decimal import Decimal
+
+from trytond.cache import Cache
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+from .document import facturx, model, pdf
+
+
+def _address(address):
+    if not address:
+        return model.Address()
+    return model.Address(
+        street_lines=(address.street or '').splitlines(),
+        postal_code=address.postal_code or '',
+        city=address.city or '',
+        country_code=address.country.code if address.country else 'FR',
+        country_name=address.country.name if address.country else '')
+
+
+def _identifier(identifier):
+    return identifier.code if identifier else ''
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+
+    mentorsig_document = fields.Binary(
+        "Document", readonly=True, file_id='mentorsig_document_id',
+        filename='mentorsig_document_name',
+        help="The PDF (Factur-X) stored when the invoice was posted.")
+    mentorsig_document_id = fields.Char("Document ID", readonly=True)
+    mentorsig_document_sha256 = fields.Char(
+        "Document SHA-256", readonly=True,
+        help="Fingerprint of the stored PDF: it never changes once posted.")
+    mentorsig_document_name = fields.Function(
+        fields.Char("Document Name"), 'get_mentorsig_document_name')
+
+    # Draft PDFs by content hash, shared by the workers of one process
+    _mentorsig_draft_pdfs = Cache(
+        'account.invoice.mentorsig_draft_pdf', context=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._check_modify_exclude |= {
+            'mentorsig_document', 'mentorsig_document_id',
+            'mentorsig_document_sha256'}
+
+    @classmethod
+    def copy(cls, invoices, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ('mentorsig_document', 'mentorsig_document_id',
+                'mentorsig_document_sha256'):
+            default.setdefault(name, None)
+        return super().copy(invoices, default=default)
+
+    def get_mentorsig_document_name(self, name):
+        return '%s.pdf' % (self.number or 'draft-%s' % self.id)
+
+    @property
+    def mentorsig_document_frozen(self):
+        "Whether the document is the stored one (posted customer invoice)"
+        return self.type == 'out' and self.state in {'posted', 'paid'}
+
+    def mentorsig_language(self):
+        for lang in (self.party.lang, self.company.party.lang):
+            if lang:
+                return 'fr' if lang.code.startswith('fr') else 'en'
+        return 'fr'
+
+    def mentorsig_kind_of_document(self):
+        kind = getattr(self, 'mentorsig_kind', None)
+        if kind in model.KINDS:
+            return kind
+        return (model.CREDIT_NOTE if (self.total_amount or 0) < 0
+            else model.INVOICE)
+
+    def _mentorsig_seller(self):
+        pool = Pool()
+        party = self.company.party
+        seller = model.Seller(
+            name=party.name,
+            address=_address(party.address_get(type='invoice')),
+            siren=_identifier(getattr(party, 'siren', None)),
+            vat_number=_identifier(
+                self.tax_identifier or party.tax_identifier),
+            email=party.email or '', phone=party.phone or '',
+            website=getattr(party, 'website', None) or '',
+            logo=getattr(self.company, 'logo', None))
+        account = None
+        for mean in getattr(self, 'payment_means', None) or []:
+            instrument = getattr(mean, 'instrument', None)
+            if getattr(instrument, 'iban', None):
+                account = instrument
+                break
+        if account is None:
+            try:
+                BankAccount = pool.get('bank.account')
+            except KeyError:
+                BankAccount = None
+            if BankAccount:
+                accounts = BankAccount.search([
+                        ('owners', '=', party.id),
+                        ('active', '=', True),
+                        ], limit=1)
+                account = accounts[0] if accounts else None
+        if account is not None and account.iban:
+            seller.iban = account.iban
+            if account.bank:
+                seller.bic = account.bank.bic or ''
+                seller.bank_name = account.bank.rec_name or ''
+        return seller
+
+    def _mentorsig_buyer(self):
+        party = self.party
+        return model.Party(
+            name=party.name,
+            address=_address(self.invoice_address),
+            siren=_identifier(getattr(party, 'siren', None)),
+            vat_number=_identifier(
+                self.party_tax_identifier or party.tax_identifier),
+            email=party.email or '',
+            reference=self.reference or '')
+
+    def _mentorsig_lines(self, sign):
+        items = []
+        for line in self.lines:
+            if line.type == 'title':
+                items.append(model.Section(line.description or ''))
+            elif line.type == 'comment':
+                if items and isinstance(items[-1], model.Line):
+                    items[-1].note = '\n'.join(
+                        filter(None, [items[-1].note, line.description]))
+            elif line.type == 'line':
+                items.append(self._mentorsig_line(line, sign))
+        return items
+
+    def _mentorsig_line(self, line, sign):
+        rate = Decimal(0)
+        category, reason = None, ''
+        for tax in line.taxes:
+            if tax.type == 'percentage':
+                rate += tax.rate * 100
+            category = category or getattr(tax, 'unece_category_code', None)
+            reason = reason or (tax.legal_notice or '')
+        description = line.description or (
+            line.product.rec_name if line.product else '')
+        document_line = model.Line(
+            description=description,
+            quantity=Decimal(str(line.quantity or 0)) * sign,
+            unit_price=line.unit_price or Decimal(0),
+            vat_rate=rate.normalize() if rate else Decimal(0),
+            unit=line.unit.symbol if line.unit else '',
+            unit_code=getattr(line.unit, 'unece_code', None) or 'C62',
+            product_code=(line.product.code or '') if line.product else '',
+            vat_category=category or ('S' if rate else 'E'),
+            vat_exemption_reason='' if rate else reason)
+        base_price = getattr(line, 'base_price', None)
+        discount_rate = getattr(line, 'discount_rate', None)
+        if base_price and discount_rate:
+            discounted = model.Line(
+                description, document_line.quantity, base_price, rate,
+                discount=discount_rate * 100)
+            # Keep the discount only when it gives the ledger's amount
+            if discounted.amount == (line.amount or 0) * sign:
+                document_line.unit_price = base_price
+                document_line.discount = discount_rate * 100
+        return document_line
+
+    def _mentorsig_taxes(self, sign):
+        "The tax summary as the ledger has it, one line per rate"
+        summary = {}
+        for tax_line in self.taxes:
+            tax = tax_line.tax
+            rate = (tax.rate * 100).normalize() if (
+                tax and tax.type == 'percentage') else Decimal(0)
+            category = (getattr(tax, 'unece_category_code', None)
+                or ('S' if rate else 'E'))
+            key = (category, rate)
+            line = summary.setdefault(key, model.TaxSummaryLine(
+                    rate=rate, category=category, base=Decimal(0),
+                    amount=Decimal(0),
+                    exemption_reason='' if rate else (
+                        (tax.legal_notice or '') if tax else '')))
+            line.base += tax_line.base * sign
+            line.amount += tax_line.amount * sign
+        return sorted(summary.values(), key=lambda t: (-t.rate, t.category))
+
+    def mentorsig_document_data(self):
+        "The plain document of the invoice (see document.model)"
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        Date = pool.get('ir.date')
+        configuration = Configuration(1)
+        company = self.company.id
+        language = self.mentorsig_language()
+        kind = self.mentorsig_kind_of_document()
+        sign = -1 if (self.total_amount or 0) < 0 else 1
+        maturities = [l.maturity_date for l in (self.lines_to_pay or [])
+            if l.maturity_date]
+        with Transaction().set_context(company=company):
+            today = Date.today()
+        extra_fields = []
+        if hasattr(self, 'extra_fields_display'):
+            extra_fields = [model.ExtraField(label, value)
+                for label, value in self.extra_fields_display(printable=True)]
+        credited = getattr(self, 'credited_invoice', None)
+        notes = [getattr(self, 'credit_reason', None) or '', self.comment or '']
+        document = model.InvoiceDocument(
+            kind=kind,
+            number=self.number or (
+                'BROUILLON' if language == 'fr' else 'DRAFT'),
+            seller=self._mentorsig_seller(),
+            buyer=self._mentorsig_buyer(),
+            invoice_date=self.invoice_date or today,
+            due_date=min(maturities) if maturities else None,
+            items=self._mentorsig_lines(sign),
+            currency=self.currency.code,
+            language=language,
+            payment_terms=(self.payment_term.rec_name
+                if self.payment_term else ''),
+            late_payment_rate=configuration.get_multivalue(
+                'late_payment_rate', company=company),
+            recovery_indemnity=configuration.get_multivalue(
+                'recovery_indemnity', company=company) or Decimal(40),
+            early_payment_discount=configuration.get_multivalue(
+                'early_payment_discount', company=company) or '',
+            credited_invoice=(credited.number or '') if credited else '',
+            credited_invoice_date=credited.invoice_date if credited else None,
+            extra_fields=extra_fields,
+            notes=[n for n in notes if n],
+            taxes=self._mentorsig_taxes(sign))
+        return document
+
+    def mentorsig_render(self):
+        "The PDF bytes: Factur-X for a numbered customer invoice"
+        document = self.mentorsig_document_data()
+        if self.type == 'out' and self.number:
+            return facturx.render(document)
+        return pdf.render(document)
+
+    def mentorsig_pdf(self):
+        "The stored PDF of a posted invoice, else the draft's current one"
+        if self.mentorsig_document_frozen:
+            if not self.mentorsig_document:
+                self.mentorsig_store_documents([self])
+            return bytes(self.mentorsig_document)
+        document = self.mentorsig_document_data()
+        key = hashlib.sha256(repr(document).encode('utf-8')).hexdigest()
+        data = self._mentorsig_draft_pdfs.get(key)
+        if data is None:
+            data = pdf.render(document)
+            self._mentorsig_draft_pdfs.set(key, data)
+        return data
+
+    @classmethod
+    def mentorsig_store_documents(cls, invoices):
+        "Render and store once the document of posted customer invoices"
+        to_save = []
+        for invoice in invoices:
+            if (not invoice.mentorsig_document_frozen
+                    or invoice.mentorsig_document_sha256):
+                continue
+            data = invoice.mentorsig_render()
+            invoice.mentorsig_document = data
+            invoice.mentorsig_document_sha256 = hashlib.sha256(
+                data).hexdigest()
+            to_save.append(invoice)
+        if to_save:
+            cls.save(to_save)
+
+    @classmethod
+    def _post(cls, invoices):
+        super()._post(invoices)
+        to_store = [i for i in invoices if i.type == 'out']
+        if to_store:
+            cls.__queue__.mentorsig_store_documents(to_store)
+
+
+class InvoicePdfReport(Report):
+    "The MentorSiG PDF of invoices, rendered in Python (no LibreOffice)"
+    __name__ = 'mentorsig_invoicing.invoice_pdf'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        # Re-instantiate: the records are translated instances
+        invoice, = Invoice.browse(records)
+        return 'pdf', invoice.mentorsig_pdf()
