@@ -7,6 +7,7 @@ DB_CACHE folder that tests/run.py names after the module sources) and each
 test session gets a fresh copy of it.
 """
 import datetime as dt
+import json
 import os
 import shutil
 import socket
@@ -96,10 +97,28 @@ class DemoServer:
             try:
                 with urllib.request.urlopen(self.url, timeout=2) as response:
                     if response.status == 200:
-                        return self
+                        break
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError("trytond did not answer on %s" % self.url)
+        else:
+            raise RuntimeError("trytond did not answer on %s" % self.url)
+        self.warm_up()
+        return self
+
+    def warm_up(self):
+        """Log in once through JSON-RPC: the first request on a database
+        loads its pool, which a browser must not wait for."""
+        request = urllib.request.Request(
+            '%s%s/' % (self.url, self.database.name),
+            data=json.dumps({
+                    'id': 1, 'method': 'common.db.login',
+                    'params': ['admin', {'password': ADMIN_PASSWORD}, 'en'],
+                    }).encode(),
+            headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=300) as response:
+            answer = json.loads(response.read())
+        if not answer.get('result'):
+            raise RuntimeError("Cannot log in to the demo: %s" % answer)
 
     def stop(self):
         if self.process and self.process.poll() is None:
