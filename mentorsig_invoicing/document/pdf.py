@@ -447,9 +447,9 @@ def payment_block(context):
     facts_table = Table(
         [[k, v] for k, v in facts],
         colWidths=[38 * mm, None], hAlign='LEFT')
-    facts_table.setStyle(_no_padding(vertical=1))
+    facts_table.setStyle(_no_padding(vertical=1.2))
     facts_table.setStyle(TableStyle([
-                ('FONT', (0, 0), (0, -1), FONT, 7.5),
+                ('FONT', (0, 0), (-1, -1), FONT, 8),
                 ('TEXTCOLOR', (0, 0), (0, -1), MUTED),
                 ]))
     qr = epc.make_qr(doc)

@@ -6,6 +6,7 @@ One realistic French invoice: three VAT rates (20, 10 and 5.5 %), a line
 discount, two sections, a deposit deducted, the legal mentions.
 """
 import datetime
+import io
 from decimal import Decimal
 
 from .model import (
@@ -23,6 +24,24 @@ def seller():
         legal_form='SAS', share_capital='10 000 €', registry='RCS Paris',
         iban='FR76 3000 6000 0112 3456 7890 189', bic='AGRIFRPP',
         bank_name="Crédit Agricole")
+
+
+def sample_logo():
+    "A made-up logo (PNG): a blue square with the initials, then the name"
+    from PIL import Image, ImageDraw, ImageFont
+    scale = 4
+    image = Image.new('RGB', (330 * scale, 80 * scale), 'white')
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 80 * scale, 80 * scale), 14 * scale,
+        fill=(31, 58, 95))
+    bold = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'
+    draw.text((40 * scale, 41 * scale), 'MS', fill='white', anchor='mm',
+        font=ImageFont.truetype(bold, 34 * scale))
+    draw.text((95 * scale, 40 * scale), 'MentorSiG', fill=(31, 58, 95),
+        anchor='lm', font=ImageFont.truetype(bold, 36 * scale))
+    buffer = io.BytesIO()
+    image.save(buffer, 'PNG')
+    return buffer.getvalue()
 
 
 def buyer():
