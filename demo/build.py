@@ -389,15 +389,15 @@ def create_invoices(customers, products, payment_method, today):
     # A credit note for part of the paid invoice's first line
     credit = Wizard('account.invoice.credit', [paid])
     credit.form.with_refund = False
+    credit.form.credit_scope = 'lines'
+    credit.form.credit_reason = "Remise commerciale sur travaux"
+    credit.form.credit_lines[0].quantity = 2
     credit.execute('credit')
     credit_note, = Invoice.find([
             ('type', '=', 'out'), ('party', '=', customers[4].id),
             ('state', '=', 'draft')])
     credit_note.invoice_date = today
     credit_note.description = "Avoir : remise commerciale sur travaux"
-    for line in credit_note.lines[1:]:
-        credit_note.lines.remove(line)
-    credit_note.lines[0].quantity = -2
     credit_note.save()
     credit_note.click('post')
     invoices['credit_note'] = credit_note

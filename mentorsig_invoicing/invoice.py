@@ -1,0 +1,383 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+
+from . import allocation
+from .credit import available_credit_lines, line_credit
+from .exceptions import CreditNoteError, LegalMentionError
+
+KINDS = [
+    ('invoice', "Invoice"),
+    ('deposit', "Deposit Invoice"),
+    ('credit_note', "Credit Note"),
+    ]
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+
+    mentorsig_kind = fields.Selection(
+        KINDS, "Kind", required=True, sort=False,
+        states={
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Printed as the title of the document.")
+    credited_invoice = fields.Many2One(
+        'account.invoice', "Credited Invoice", readonly=True,
+        ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('party', '=', Eval('party', -1)),
+            ],
+        states={
+            'invisible': ~Eval('credited_invoice'),
+            },
+        help="The invoice this credit note cancels in full or in part.")
+    credit_reason = fields.Text(
+        "Credit Reason",
+        states={
+            'invisible': Eval('mentorsig_kind') != 'credit_note',
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Why the customer is credited, printed on the credit note.")
+    credit_notes = fields.One2Many(
+        'account.invoice', 'credited_invoice', "Credit Notes", readonly=True,
+        states={
+            'invisible': ~Eval('credit_notes'),
+            })
+    amount_paid = fields.Function(Monetary(
+            "Amount Paid", currency='currency', digits='currency',
+            help="What the invoice's payments and applied credits settled."),
+        'get_amount_paid')
+    days_overdue = fields.Function(fields.Integer(
+            "Days Overdue",
+            help="Days since the oldest unpaid due date passed."),
+        'get_days_overdue')
+    available_credit = fields.Function(Monetary(
+            "Available Credit", currency='currency', digits='currency',
+            help="The customer's credit notes and overpayments not used "
+            "yet, which can pay this invoice."),
+        'get_available_credit')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._check_modify_exclude |= {'credit_notes'}
+        cls._buttons.update({
+                'mentorsig_apply_credit': {
+                    'invisible': (
+                        (Eval('type') != 'out')
+                        | (Eval('state') != 'posted')
+                        | ~Eval('available_credit', 0)),
+                    'depends': ['type', 'state', 'available_credit'],
+                    },
+                })
+
+    @classmethod
+    def default_mentorsig_kind(cls):
+        return 'invoice'
+
+    @classmethod
+    def get_amount_paid(cls, invoices, name):
+        amounts = {}
+        for invoice in invoices:
+            if invoice.state in {'posted', 'paid'}:
+                amounts[invoice.id] = (
+                    invoice.total_amount - (invoice.amount_to_pay or 0))
+            else:
+                amounts[invoice.id] = Decimal(0)
+        return amounts
+
+    @classmethod
+    def get_days_overdue(cls, invoices, name):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        days = {}
+        for invoice in invoices:
+            days[invoice.id] = 0
+            if invoice.state != 'posted':
+                continue
+            with Transaction().set_context(company=invoice.company.id):
+                today = Date.today()
+            days[invoice.id] = allocation.days_overdue(
+                [l.maturity_date for l in invoice.lines_to_pay
+                    if not l.reconciliation], today)
+        return days
+
+    @classmethod
+    def get_available_credit(cls, invoices, name):
+        amounts = {}
+        for invoice in invoices:
+            amounts[invoice.id] = Decimal(0)
+            if (invoice.type != 'out' or invoice.state != 'posted'
+                    or invoice.credited_invoice):
+                continue
+            amounts[invoice.id] = sum(
+                (line_credit(l) for l in available_credit_lines(
+                        invoice.party, invoice.company, invoice.account)),
+                Decimal(0))
+        return amounts
+
+    @fields.depends('type', 'company', 'payment_term')
+    def on_change_party(self):
+        super().on_change_party()
+        if self.type == 'out' and self.party and not self.payment_term:
+            self.payment_term = self._mentorsig_default_payment_term()
+
+    def _mentorsig_default_payment_term(self):
+        "The payment term of the MentorSiG configuration of the company"
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        if not self.company:
+            return None
+        return Configuration(1).get_multivalue(
+            'default_payment_term', company=self.company.id)
+
+    @classmethod
+    def _check_legal_mentions(cls, invoices):
+        "Refuse out invoices whose company lacks a mandatory mention"
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        checked = {}
+        for invoice in invoices:
+            if invoice.type != 'out':
+                continue
+            company = invoice.company
+            if company not in checked:
+                checked[company] = Configuration.missing_legal_mentions(
+                    company)
+            missing = checked[company]
+            if missing:
+                raise LegalMentionError(gettext(
+                        'mentorsig_invoicing.msg_invoice_post_legal_mentions',
+                        invoice=invoice.rec_name,
+                        company=company.rec_name,
+                        mentions='; '.join(gettext(
+                                'mentorsig_invoicing.msg_legal_mention_'
+                                + key) for key in missing)))
+
+    @classmethod
+    def _set_default_payment_terms(cls, invoices):
+        to_save = []
+        for invoice in invoices:
+            if (invoice.type == 'out' and not invoice.payment_term
+                    and not invoice.move):
+                payment_term = invoice._mentorsig_default_payment_term()
+                if payment_term:
+                    invoice.payment_term = payment_term
+                    to_save.append(invoice)
+        if to_save:
+            cls.save(to_save)
+
+    @classmethod
+    def _set_kinds(cls, invoices):
+        "A negative invoice typed by hand is a credit note"
+        to_save = []
+        for invoice in invoices:
+            if (invoice.mentorsig_kind == 'invoice'
+                    and invoice.total_amount is not None
+                    and invoice.total_amount < 0):
+                invoice.mentorsig_kind = 'credit_note'
+                to_save.append(invoice)
+        if to_save:
+            cls.save(to_save)
+
+    @classmethod
+    def validate_invoice(cls, invoices):
+        cls._check_legal_mentions(invoices)
+        super().validate_invoice(invoices)
+
+    @classmethod
+    def post(cls, invoices):
+        cls._check_legal_mentions(invoices)
+        cls._set_default_payment_terms(
+            [i for i in invoices if i.state != 'posted'])
+        cls._set_kinds([i for i in invoices if i.state != 'posted'])
+        super().post(invoices)
+
+    @classmethod
+    def post_batch(cls, invoices):
+        cls._check_legal_mentions(invoices)
+        super().post_batch(invoices)
+
+    def get_allow_cancel(self, name):
+        if self.type == 'out' and self.state == 'posted':
+            return False
+        return super().get_allow_cancel(name)
+
+    @classmethod
+    def cancel(cls, invoices):
+        for invoice in invoices:
+            if (invoice.type == 'out'
+                    and invoice.move and invoice.move.state == 'posted'
+                    and not invoice.cancel_move):
+                raise CreditNoteError(gettext(
+                        'mentorsig_invoicing.msg_invoice_cancel_credit_note',
+                        invoice=invoice.rec_name))
+        super().cancel(invoices)
+
+    def _credit(self, **values):
+        quantities = values.pop('mentorsig_quantities', None)
+        credit = super()._credit(**values)
+        credit.mentorsig_kind = 'credit_note'
+        credit.credited_invoice = self
+        if quantities is not None:
+            lines = []
+            for line in credit.lines:
+                quantity = quantities.get(line.origin.id) if line.origin else 0
+                if quantity:
+                    line.quantity = -quantity
+                    lines.append(line)
+            credit.lines = lines
+        return credit
+
+    @classmethod
+    def copy(cls, invoices, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('credited_invoice', None)
+        default.setdefault('credit_notes', None)
+        default.setdefault('credit_reason', None)
+        return super().copy(invoices, default=default)
+
+    @classmethod
+    @ModelView.button_action('mentorsig_invoicing.wizard_apply_credit')
+    def mentorsig_apply_credit(cls, invoices):
+        pass
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree/field[@name="days_overdue"]', 'visual',
+                If(Eval('days_overdue', 0) > 0, 'danger', '')),
+            ]
+
+
+class InvoiceLine(metaclass=PoolMeta):
+    __name__ = 'account.invoice.line'
+
+    def credited_quantity(self):
+        "The quantity already credited by credit notes not cancelled"
+        pool = Pool()
+        Line = pool.get('account.invoice.line')
+        lines = Line.search([
+                ('origin', '=', str(self)),
+                ('invoice.state', '!=', 'cancelled'),
+                ('invoice.credited_invoice', '!=', None),
+                ])
+        return sum((-l.quantity for l in lines if l.quantity), 0)
+
+
+class CreditInvoiceStart(metaclass=PoolMeta):
+    __name__ = 'account.invoice.credit.start'
+
+    credit_scope = fields.Selection([
+            ('full', "Whole Invoice"),
+            ('lines', "Chosen Lines"),
+            ], "Credit", required=True, sort=False,
+        help="Credit the whole invoice or chosen quantities of its lines.")
+    credit_reason = fields.Text("Reason", required=True,
+        help="Why the customer is credited, printed on the credit note.")
+    credit_lines = fields.One2Many(
+        'mentorsig.invoice.credit.line', None, "Lines",
+        states={
+            'invisible': Eval('credit_scope') != 'lines',
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.with_refund.states['invisible'] = (
+            cls.with_refund.states.get('invisible', False)
+            | (Eval('credit_scope') == 'lines'))
+
+    @classmethod
+    def default_credit_scope(cls):
+        return 'full'
+
+    @fields.depends('credit_scope', 'with_refund')
+    def on_change_credit_scope(self):
+        if self.credit_scope == 'lines':
+            self.with_refund = False
+
+
+class CreditInvoiceLine(ModelView):
+    __name__ = 'mentorsig.invoice.credit.line'
+    __string__ = "Credit Note Line"
+
+    invoice_line = fields.Many2One(
+        'account.invoice.line', "Invoice Line", readonly=True)
+    description = fields.Text("Description", readonly=True)
+    unit = fields.Many2One('product.uom', "Unit", readonly=True)
+    invoiced_quantity = fields.Float(
+        "Invoiced Quantity", digits='unit', readonly=True)
+    remaining_quantity = fields.Float(
+        "Remaining Quantity", digits='unit', readonly=True,
+        help="What was not credited yet.")
+    quantity = fields.Float(
+        "Quantity to Credit", digits='unit',
+        domain=['OR',
+            ('quantity', '=', None),
+            [
+                ('quantity', '>=', 0),
+                ('quantity', '<=', Eval('remaining_quantity', 0)),
+                ],
+            ])
+
+
+class CreditInvoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice.credit'
+
+    def default_start(self, fields):
+        default = super().default_start(fields)
+        default['credit_scope'] = 'full'
+        lines = []
+        for invoice in self.records:
+            for line in invoice.lines:
+                if line.type != 'line':
+                    continue
+                remaining = allocation.remaining_to_credit(
+                    line.quantity or 0, [line.credited_quantity()])
+                lines.append({
+                        'invoice_line': line.id,
+                        'description': line.description or (
+                            line.product.rec_name if line.product else ''),
+                        'unit': line.unit.id if line.unit else None,
+                        'invoiced_quantity': line.quantity,
+                        'remaining_quantity': remaining,
+                        'quantity': 0,
+                        })
+        default['credit_lines'] = lines
+        return default
+
+    @property
+    def _credit_options(self):
+        options = super()._credit_options
+        options['credit_reason'] = self.start.credit_reason
+        if self.start.credit_scope == 'lines':
+            quantities = {}
+            for line in self.start.credit_lines:
+                if not line.quantity:
+                    continue
+                invoice_line = line.invoice_line
+                remaining = allocation.remaining_to_credit(
+                    invoice_line.quantity or 0,
+                    [invoice_line.credited_quantity()])
+                if line.quantity < 0 or line.quantity > remaining:
+                    raise CreditNoteError(gettext(
+                            'mentorsig_invoicing.msg_credit_quantity_too_big',
+                            line=invoice_line.rec_name,
+                            remaining=remaining))
+                quantities[invoice_line.id] = line.quantity
+            if not quantities:
+                raise CreditNoteError(gettext(
+                        'mentorsig_invoicing.msg_credit_no_line'))
+            options['mentorsig_quantities'] = quantities
+            options['refund'] = False
+        return options

@@ -1,0 +1,55 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from decimal import Decimal
+
+from trytond.model import fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .credit import available_credit_lines, line_credit
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    mentorsig_currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'get_mentorsig_currency')
+    available_credit = fields.Function(Monetary(
+            "Available Credit", currency='mentorsig_currency',
+            digits='mentorsig_currency',
+            help="Credit notes and overpayments of the customer not used "
+            "yet, in the current company."),
+        'get_available_credit')
+    available_credit_lines = fields.Function(fields.Many2Many(
+            'account.move.line', None, None, "Available Credits",
+            help="The open credits of the customer, the oldest first."),
+        'get_available_credit')
+
+    @classmethod
+    def _mentorsig_company(cls):
+        pool = Pool()
+        Company = pool.get('company.company')
+        company_id = Transaction().context.get('company')
+        return Company(company_id) if company_id is not None else None
+
+    @classmethod
+    def get_mentorsig_currency(cls, parties, name):
+        company = cls._mentorsig_company()
+        currency_id = company.currency.id if company else None
+        return {p.id: currency_id for p in parties}
+
+    @classmethod
+    def get_available_credit(cls, parties, names):
+        company = cls._mentorsig_company()
+        result = {n: {} for n in names}
+        for party in parties:
+            lines = (
+                available_credit_lines(party, company) if company else [])
+            if 'available_credit' in names:
+                result['available_credit'][party.id] = sum(
+                    (line_credit(l) for l in lines), Decimal(0))
+            if 'available_credit_lines' in names:
+                result['available_credit_lines'][party.id] = [
+                    l.id for l in lines]
+        return result
