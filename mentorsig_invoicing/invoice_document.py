@@ -12,7 +12,6 @@ again: payments and credit notes do not touch it.  Drafts are rendered on
 demand through a cache keyed on the SHA-256 of the document's content, so
 printing an unchanged draft twice renders once.
 """
-import datetime
 import hashlib
 from decimal import Decimal
 
