@@ -19,6 +19,7 @@ from trytond.cache import Cache
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 from .document import facturx, model, pdf
@@ -71,6 +72,26 @@ class Invoice(metaclass=PoolMeta):
                 'mentorsig_document_sha256'):
             default.setdefault(name, None)
         return super().copy(invoices, default=default)
+
+    def create_invoice_report_revision(self):
+        """Archive our stored PDF with the host's report, as a revision
+
+        The host lets an accounting administrator archive the stored
+        report of a posted invoice (refresh invoice report wizard); the
+        old PDF is kept in the revision and the next print stores anew.
+        """
+        pool = Pool()
+        Revision = pool.get('account.invoice.report.revision')
+        revision = super().create_invoice_report_revision()
+        if self.mentorsig_document_frozen and self.mentorsig_document:
+            self.invoice_report_revisions += (Revision(
+                    invoice=self,
+                    invoice_report_cache=self.mentorsig_document,
+                    invoice_report_format='pdf'),)
+            self.mentorsig_document = None
+            self.mentorsig_document_id = None
+            self.mentorsig_document_sha256 = None
+        return revision
 
     def get_mentorsig_document_name(self, name):
         return '%s.pdf' % (self.number or 'draft-%s' % self.id)
@@ -298,6 +319,13 @@ class Invoice(metaclass=PoolMeta):
 class InvoicePdfReport(Report):
     "The MentorSiG PDF of invoices, rendered in Python (no LibreOffice)"
     __name__ = 'mentorsig_invoicing.invoice_pdf'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Printing a posted invoice whose document the queue has not stored
+        # yet stores it: the call must be allowed to write
+        cls.__rpc__['execute'] = RPC(False)
 
     @classmethod
     def _execute(cls, records, header, data, action):
