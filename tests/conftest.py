@@ -5,3 +5,17 @@ import sys
 
 # Helpers shared by the test folders (scenario runner, e2e server)
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'lib'))
+
+# The host's DB_CACHE names a cached database after the module names only:
+# mix in the hash of our sources (tests/run.py) so that a changed module
+# never restores a stale schema, on SQLite files as on PostgreSQL templates.
+if os.environ.get('MENTORSIG_SOURCE_HASH'):
+    from trytond.tests import test_tryton
+
+    _host_db_cache_file = test_tryton._db_cache_file
+
+    def _db_cache_file(path, name):
+        return _host_db_cache_file(
+            path, '%s@%s' % (name, os.environ['MENTORSIG_SOURCE_HASH']))
+
+    test_tryton._db_cache_file = _db_cache_file

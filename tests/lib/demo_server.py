@@ -34,10 +34,11 @@ def free_port():
 
 
 def _cache_key():
-    cache = os.environ.get('DB_CACHE') or tempfile.mkdtemp()
+    "The folder and name of the cached demo: per source hash and day"
+    cache = os.environ.get('MENTORSIG_CACHE_DIR') or tempfile.mkdtemp()
+    source_hash = os.environ.get('MENTORSIG_SOURCE_HASH', 'nohash')
     return cache, 'demo_%s_%s' % (
-        os.path.basename(cache.rstrip('/'))[:12],
-        dt.date.today().strftime('%Y%m%d'))
+        source_hash[:12], dt.date.today().strftime('%Y%m%d'))
 
 
 def build_demo(uri, name):
@@ -109,7 +110,7 @@ class DemoServer:
         """Log in once through JSON-RPC: the first request on a database
         loads its pool, which a browser must not wait for."""
         request = urllib.request.Request(
-            '%s%s/' % (self.url, self.database.name),
+            '%s%s/rpc/' % (self.url, self.database.name),
             data=json.dumps({
                     'id': 1, 'method': 'common.db.login',
                     'params': ['admin', {'password': ADMIN_PASSWORD}, 'en'],
