@@ -146,7 +146,12 @@ class ApplyCreditStart(ModelView):
     __string__ = "Apply Credit"
 
     invoice = fields.Many2One('account.invoice', "Invoice", readonly=True)
-    party = fields.Many2One('party.party', "Customer", readonly=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    party = fields.Many2One('party.party', "Customer", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     currency = fields.Many2One('currency.currency', "Currency", readonly=True)
     amount_to_pay = Monetary(
         "Amount Due", currency='currency', digits='currency', readonly=True)
@@ -186,6 +191,7 @@ class ApplyCredit(Wizard):
         ids = [l.id for l in lines]
         return {
             'invoice': invoice.id,
+            'company': invoice.company.id,
             'party': invoice.party.id,
             'currency': invoice.currency.id,
             'amount_to_pay': invoice.amount_to_pay,

@@ -30,3 +30,7 @@ class CreditNoteError(ValidationError):
 
 class CreditError(ValidationError):
     pass
+
+
+class PaymentError(ValidationError):
+    pass

@@ -52,6 +52,15 @@ class Invoice(metaclass=PoolMeta):
         states={
             'invisible': ~Eval('credit_notes'),
             })
+    sales_rep = fields.Many2One(
+        'company.employee', "Sales Representative", ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ],
+        states={
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Credited with the invoice in the statistics.")
     amount_paid = fields.Function(Monetary(
             "Amount Paid", currency='currency', digits='currency',
             help="What the invoice's payments and applied credits settled."),
@@ -125,11 +134,19 @@ class Invoice(metaclass=PoolMeta):
                 Decimal(0))
         return amounts
 
-    @fields.depends('type', 'company', 'payment_term')
+    @fields.depends('type', 'company', 'payment_term', 'sales_rep')
     def on_change_party(self):
         super().on_change_party()
         if self.type == 'out' and self.party and not self.payment_term:
             self.payment_term = self._mentorsig_default_payment_term()
+        if self.type == 'out' and self.party:
+            self.sales_rep = self._mentorsig_default_sales_rep()
+
+    def _mentorsig_default_sales_rep(self):
+        "The customer's sales representative in the invoice's company"
+        if not self.party or not self.company:
+            return None
+        return self.party.get_multivalue('sales_rep', company=self.company.id)
 
     def _mentorsig_default_payment_term(self):
         "The payment term of the MentorSiG configuration of the company"
@@ -173,6 +190,12 @@ class Invoice(metaclass=PoolMeta):
                 if payment_term:
                     invoice.payment_term = payment_term
                     to_save.append(invoice)
+            if invoice.type == 'out' and not invoice.sales_rep:
+                sales_rep = invoice._mentorsig_default_sales_rep()
+                if sales_rep:
+                    invoice.sales_rep = sales_rep
+                    if invoice not in to_save:
+                        to_save.append(invoice)
         if to_save:
             cls.save(to_save)
 
@@ -228,6 +251,7 @@ class Invoice(metaclass=PoolMeta):
         credit = super()._credit(**values)
         credit.mentorsig_kind = 'credit_note'
         credit.credited_invoice = self
+        credit.sales_rep = self.sales_rep
         if quantities is not None:
             lines = []
             for line in credit.lines:

@@ -2,16 +2,30 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
-from trytond.model import fields
+from trytond.model import ModelSQL, fields
+from trytond.modules.company.model import CompanyValueMixin
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .credit import available_credit_lines, line_credit
 
 
+sales_rep = fields.Many2One(
+    'company.employee', "Sales Representative", ondelete='RESTRICT',
+    domain=[
+        ('company', '=', Eval('context', {}).get('company', -1)),
+        ],
+    help="Put on the customer's new invoices.")
+
+
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+
+    sales_rep = fields.MultiValue(sales_rep)
+    sales_reps = fields.One2Many(
+        'party.party.sales_rep', 'party', "Sales Representatives")
 
     mentorsig_currency = fields.Function(fields.Many2One(
             'currency.currency', "Currency"), 'get_mentorsig_currency')
@@ -25,6 +39,13 @@ class Party(metaclass=PoolMeta):
             'account.move.line', None, None, "Available Credits",
             help="The open credits of the customer, the oldest first."),
         'get_available_credit')
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field == 'sales_rep':
+            return pool.get('party.party.sales_rep')
+        return super().multivalue_model(field)
 
     @classmethod
     def _mentorsig_company(cls):
@@ -53,3 +74,20 @@ class Party(metaclass=PoolMeta):
                 result['available_credit_lines'][party.id] = [
                     l.id for l in lines]
         return result
+
+
+class PartySalesRep(ModelSQL, CompanyValueMixin):
+    __name__ = 'party.party.sales_rep'
+    __string__ = "Party Sales Representative"
+
+    party = fields.Many2One(
+        'party.party', "Party", ondelete='CASCADE',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    sales_rep = fields.Many2One(
+        'company.employee', "Sales Representative", ondelete='RESTRICT',
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ])

@@ -1,0 +1,267 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""One bank transfer paying several invoices of a customer.
+
+The host's Pay wizard pays one invoice.  This wizard books one move for the
+whole transfer: the bank line, one receivable line per invoice attached to
+it as a payment line (the host's partial payment), and the overpayment, if
+any, as an open credit line of the customer: it stays available credit.
+An invoice whose lines balance is reconciled and the host marks it paid.
+"""
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from . import allocation
+from .credit import reconcile_when_settled
+from .exceptions import PaymentError
+
+
+def invoice_due_date(invoice):
+    "The oldest due date still open, else the invoice date"
+    dates = [l.maturity_date for l in invoice.lines_to_pay
+        if not l.reconciliation and l.maturity_date]
+    return min(dates) if dates else invoice.invoice_date
+
+
+def open_invoices(party, company):
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    invoices = Invoice.search([
+            ('type', '=', 'out'),
+            ('party', '=', party.id),
+            ('company', '=', company.id),
+            ('state', '=', 'posted'),
+            ('currency', '=', company.currency.id),
+            ])
+    return sorted(
+        (i for i in invoices if i.amount_to_pay and i.amount_to_pay > 0),
+        key=lambda i: (invoice_due_date(i), i.number or '', i.id))
+
+
+class PayInvoicesStart(ModelView):
+    __name__ = 'mentorsig.invoice.pay_many.start'
+    __string__ = "Register a Payment"
+
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    party = fields.Many2One('party.party', "Customer", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    currency = fields.Many2One('currency.currency', "Currency", readonly=True)
+    date = fields.Date("Date", required=True)
+    payment_method = fields.Many2One(
+        'account.invoice.payment.method', "Payment Method", required=True,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('debit_account', '!=', None),
+            ])
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        domain=[('amount', '>', 0)])
+    description = fields.Char("Description")
+    allocation = fields.Selection([
+            ('oldest', "Oldest First"),
+            ('manual', "By Hand"),
+            ], "Allocation", required=True, sort=False)
+    lines = fields.One2Many(
+        'mentorsig.invoice.pay_many.line', None, "Invoices",
+        states={
+            'readonly': Eval('allocation') != 'manual',
+            })
+    overpayment = Monetary(
+        "Overpayment", currency='currency', digits='currency', readonly=True,
+        help="Kept as available credit of the customer.")
+
+    @fields.depends('amount', 'allocation', 'lines')
+    def on_change_amount(self):
+        if self.allocation == 'oldest':
+            self._allocate_oldest()
+        self._compute_overpayment()
+
+    @fields.depends('amount', 'allocation', 'lines')
+    def on_change_allocation(self):
+        if self.allocation == 'oldest':
+            self._allocate_oldest()
+        self._compute_overpayment()
+
+    @fields.depends('amount', 'lines')
+    def on_change_lines(self):
+        self._compute_overpayment()
+
+    def _allocate_oldest(self):
+        lines = list(self.lines or [])
+        allocations, _ = allocation.allocate(
+            self.amount or Decimal(0),
+            [(i, l.due_date, l.amount_to_pay) for i, l in enumerate(lines)])
+        allocated = dict(allocations)
+        for i, line in enumerate(lines):
+            line.amount = allocated.get(i, Decimal(0))
+        self.lines = lines
+
+    def _compute_overpayment(self):
+        total = sum((l.amount or 0 for l in self.lines or []), Decimal(0))
+        self.overpayment = max((self.amount or Decimal(0)) - total, 0)
+
+
+class PayInvoicesLine(ModelView):
+    __name__ = 'mentorsig.invoice.pay_many.line'
+    __string__ = "Register a Payment Invoice"
+
+    invoice = fields.Many2One('account.invoice', "Invoice", readonly=True)
+    currency = fields.Many2One('currency.currency', "Currency", readonly=True)
+    due_date = fields.Date("Due Date", readonly=True)
+    amount_to_pay = Monetary(
+        "Amount Due", currency='currency', digits='currency', readonly=True)
+    amount = Monetary(
+        "Amount Paid", currency='currency', digits='currency',
+        domain=['OR',
+            ('amount', '=', None),
+            [
+                ('amount', '>=', 0),
+                ('amount', '<=', Eval('amount_to_pay', 0)),
+                ],
+            ])
+
+
+class PayInvoices(Wizard):
+    __name__ = 'mentorsig.invoice.pay_many'
+    __string__ = "Register a Payment"
+
+    start = StateView('mentorsig.invoice.pay_many.start',
+        'mentorsig_invoicing.pay_many_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Pay", 'pay', 'tryton-ok', default=True),
+            ])
+    pay = StateTransition()
+
+    def _party_company(self):
+        pool = Pool()
+        Company = pool.get('company.company')
+        if self.model.__name__ == 'party.party':
+            party = self.record
+            company = Company(Transaction().context['company'])
+        else:
+            parties = {i.party for i in self.records}
+            companies = {i.company for i in self.records}
+            if len(parties) != 1 or len(companies) != 1:
+                raise PaymentError(gettext(
+                        'mentorsig_invoicing.msg_pay_many_one_customer'))
+            party, = parties
+            company, = companies
+        return party, company
+
+    def default_start(self, fields):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        party, company = self._party_company()
+        invoices = open_invoices(party, company)
+        if self.model.__name__ == 'account.invoice':
+            chosen = {i.id for i in self.records}
+            invoices = [i for i in invoices if i.id in chosen]
+        with Transaction().set_context(company=company.id):
+            today = Date.today()
+        return {
+            'company': company.id,
+            'party': party.id,
+            'currency': company.currency.id,
+            'date': today,
+            'allocation': 'oldest',
+            'amount': sum((i.amount_to_pay for i in invoices), Decimal(0)),
+            'overpayment': Decimal(0),
+            'lines': [{
+                    'invoice': i.id,
+                    'currency': i.currency.id,
+                    'due_date': invoice_due_date(i),
+                    'amount_to_pay': i.amount_to_pay,
+                    'amount': i.amount_to_pay,
+                    } for i in invoices],
+            }
+
+    def transition_pay(self):
+        start = self.start
+        party, company = start.party, start.company
+        lines = list(start.lines)
+        for line in lines:
+            invoice = line.invoice
+            if (invoice.party != party or invoice.company != company
+                    or invoice.type != 'out' or invoice.state != 'posted'
+                    or invoice.currency != company.currency):
+                raise PaymentError(gettext(
+                        'mentorsig_invoicing.msg_pay_many_wrong_invoice',
+                        invoice=invoice.rec_name, party=party.rec_name))
+        due = {l.invoice.id: l.invoice.amount_to_pay for l in lines}
+        if start.allocation == 'oldest':
+            allocations, overpayment = allocation.allocate(
+                start.amount,
+                [(l.invoice.id, invoice_due_date(l.invoice), due[l.invoice.id])
+                    for l in lines])
+        else:
+            try:
+                allocations, overpayment = allocation.allocate_by_hand(
+                    start.amount,
+                    [(l.invoice.id, l.amount or Decimal(0), due[l.invoice.id])
+                        for l in lines])
+            except ValueError as error:
+                key, invoice_id = error.args
+                raise PaymentError(gettext(
+                        'mentorsig_invoicing.msg_pay_many_' + key,
+                        amount=start.amount)) from error
+        self.book(allocations, overpayment)
+        return 'end'
+
+    def book(self, allocations, overpayment):
+        "Book the transfer and attach its lines to the invoices"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('account.move.line')
+        Move = pool.get('account.move')
+        Period = pool.get('account.period')
+        start = self.start
+        company, party, date = start.company, start.party, start.date
+        method = start.payment_method
+        invoices = {i.id: i for i in Invoice.browse(
+                [k for k, _ in allocations])}
+        move_lines = [Line(
+                account=method.debit_account.current(date=date),
+                debit=start.amount, credit=Decimal(0))]
+        paying = []
+        for invoice_id, amount in allocations:
+            invoice = invoices[invoice_id]
+            line = Line(account=invoice.account, party=party,
+                debit=Decimal(0), credit=amount)
+            move_lines.append(line)
+            paying.append((invoice, line))
+        if overpayment:
+            move_lines.append(Line(
+                    account=party.account_receivable_used, party=party,
+                    debit=Decimal(0), credit=overpayment))
+        for line in move_lines:
+            if line.account.party_required:
+                line.party = party
+        move = Move(
+            journal=method.journal, company=company, date=date,
+            period=Period.find(company, date=date),
+            description=start.description, lines=move_lines,
+            origin=invoices[allocations[0][0]] if len(allocations) == 1
+            else None)
+        move.save()
+        Move.post([move])
+        # The lines are created in the order given
+        saved = sorted(Move(move.id).lines, key=lambda l: l.id)
+        paying = [(invoice, saved[i + 1])
+            for i, (invoice, line) in enumerate(paying)]
+        assert all(
+            l.credit == amount and l.account == i.account
+            for (i, l), (_, amount) in zip(paying, allocations))
+        for invoice, line in paying:
+            Invoice.add_payment_lines({invoice: [line]})
+            reconcile_when_settled(Invoice(invoice.id))
+        return move
