@@ -452,6 +452,26 @@ def mark_configuration_done():
         item.save()
 
 
+def create_extra_fields(draft_invoice):
+    "The extra fields of issue 4 on invoices, filled on the draft invoice"
+    ExtraField = Model.get('mentorsig.extra_field')
+    chantier = ExtraField(name='chantier', string="Chantier",
+        target='account.invoice', type_='selection', sequence=10,
+        selection="lyon: Lyon\nparis: Paris\nmarseille: Marseille",
+        print_on_documents=True,
+        help="La ville du chantier facturé.")
+    chantier.save()
+    bon = ExtraField(name='bon_commande_client',
+        string="Bon de commande client", target='account.invoice',
+        type_='char', sequence=20, print_on_documents=True,
+        help="La référence du bon de commande du client.")
+    bon.save()
+    draft_invoice.reload()
+    draft_invoice.extra_fields = {
+        'chantier': 'lyon', 'bon_commande_client': "BC-2026-042"}
+    draft_invoice.save()
+
+
 def build(today=None):
     if today is None:
         today = dt.date.today()
@@ -468,6 +488,7 @@ def build(today=None):
     payment_method = create_payment_method(accounts)
     create_sales(customers, products, terms['30'])
     invoices = create_invoices(customers, products, payment_method, today)
+    create_extra_fields(invoices['draft'])
     create_users(company)
     mark_configuration_done()
     return company, invoices

@@ -26,6 +26,17 @@ from .exceptions import (
     ExtraFieldDefinitionError, ExtraFieldDeleteWarning, ExtraFieldRequiredError,
     ExtraFieldValueError)
 
+TYPES = [
+    ('char', "Text"),
+    ('text', "Long Text"),
+    ('integer', "Integer"),
+    ('numeric', "Decimal"),
+    ('date', "Date"),
+    ('datetime', "Date and Time"),
+    ('boolean', "Checkbox"),
+    ('selection', "Dropdown"),
+    ('multiselection', "Multiple Choice"),
+    ]
 TARGETS = [
     ('account.invoice', "Invoice"),
     ('account.invoice.line', "Invoice Line"),
@@ -56,17 +67,6 @@ class ExtraField(
             'readonly': Eval('id', -1) >= 0,
             },
         help="The form on which the field is filled.")
-    type_ = fields.Selection([
-            ('char', "Text"),
-            ('text', "Long Text"),
-            ('integer', "Integer"),
-            ('numeric', "Decimal"),
-            ('date', "Date"),
-            ('datetime', "Date and Time"),
-            ('boolean', "Checkbox"),
-            ('selection', "Dropdown"),
-            ('multiselection', "Multiple Choice"),
-            ], "Type", required=True)
     required = fields.Boolean(
         "Required",
         help="An invoice cannot be posted while the field is empty "
@@ -90,6 +90,9 @@ class ExtraField(
                 'mentorsig_invoicing.msg_extra_field_name_unique'),
             ]
         cls._order.insert(0, ('target', 'ASC'))
+        # Model.__setup__ keeps the mixin's definition of a field, so
+        # change it here: no color nor float, a long text
+        cls.type_.selection = TYPES[:]
         cls.name.states = {
             'readonly': Eval('id', -1) >= 0,
             }
@@ -152,6 +155,9 @@ class ExtraField(
         keys = super().get_keys(records)
         for key in keys:
             key['type'] = rules.CLIENT_TYPES.get(key['type'], key['type'])
+            if key['sequence'] is None:
+                # numbered fields first, as on the text and documents
+                key['sequence'] = 2 ** 31
         return keys
 
     @classmethod
@@ -332,7 +338,7 @@ class ExtraFieldsMixin:
         result = []
         for definition in sorted(
                 (d for d in definitions.values() if d.active),
-                key=lambda d: (d.sequence is not None, d.sequence or 0,
+                key=lambda d: (d.sequence is None, d.sequence or 0,
                     d.name)):
             if printable and not definition.print_on_documents:
                 continue
