@@ -404,4 +404,21 @@ class CreditInvoice(metaclass=PoolMeta):
                         'mentorsig_invoicing.msg_credit_no_line'))
             options['mentorsig_quantities'] = quantities
             options['refund'] = False
+        else:
+            # What was credited already is not credited twice
+            quantities, partly = {}, False
+            for invoice in self.records:
+                for line in invoice.lines:
+                    if line.type != 'line':
+                        continue
+                    credited = line.credited_quantity()
+                    partly |= bool(credited)
+                    quantities[line.id] = allocation.remaining_to_credit(
+                        line.quantity or 0, [credited])
+            if partly:
+                if not any(quantities.values()):
+                    raise CreditNoteError(gettext(
+                            'mentorsig_invoicing.msg_credit_no_line'))
+                options['mentorsig_quantities'] = quantities
+                options['refund'] = False
         return options
