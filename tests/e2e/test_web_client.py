@@ -12,6 +12,10 @@ TIMEOUT = 30_000
 def login(page, server, login='admin', password=ADMIN_PASSWORD):
     page.set_default_timeout(TIMEOUT)
     page.goto(server.url + '#' + server.database.name)
+    # sao lists the databases first (on PostgreSQL trytond opens each one
+    # of the server): a click before the list arrives is ignored
+    expect(page.locator('#database:visible')).to_have_value(
+        server.database.name, timeout=180_000)
     page.fill('#login', login)
     page.get_by_role('button', name='Login').click()
     password_input = page.locator('input[type="password"]:visible')
