@@ -19,3 +19,20 @@ if os.environ.get('MENTORSIG_SOURCE_HASH'):
             path, '%s@%s' % (name, os.environ['MENTORSIG_SOURCE_HASH']))
 
     test_tryton._db_cache_file = _db_cache_file
+
+
+# ModuleTestCase names its cached database after [module] + extras in that
+# order: sort them, so that the test cases of the four modules, which all
+# activate mentorsig_suite.SUITE_MODULES, share one cached database.
+from trytond.tests import test_tryton as _test_tryton  # noqa: E402
+
+_host_activate_module = _test_tryton.activate_module
+
+
+def _activate_module(modules, lang='en'):
+    if not isinstance(modules, str):
+        modules = sorted(modules)
+    return _host_activate_module(modules, lang=lang)
+
+
+_test_tryton.activate_module = _activate_module

@@ -104,6 +104,10 @@ def backend_environ(backend):
         # Template databases: a copy takes 0.5 s where pg_restore takes 14
         environ['DB_CACHE'] = uri
         drop_stale_templates(uri)
+        # Throw-away test databases need no durable commits: libpq passes
+        # this setting to every connection of the run
+        environ['PGOPTIONS'] = (
+            environ.get('PGOPTIONS', '') + ' -c synchronous_commit=off')
     # tests/conftest.py mixes it into the cache names of the host
     environ['MENTORSIG_SOURCE_HASH'] = source_hash()
     environ['MENTORSIG_CACHE_DIR'] = db_cache()

@@ -14,15 +14,13 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, USER, activate_module, drop_db
 from trytond.transaction import Transaction
 
-MODULES = [
-    'mentorsig_invoicing', 'mentorsig_sepa', 'mentorsig_margin',
-    'mentorsig_payment_links']
+from mentorsig_suite import MENTORSIG_MODULES as MODULES, SUITE_MODULES
 
 
 @pytest.fixture(scope='module')
 def exported():
     "The French .po files the host would export, per module"
-    activate_module(MODULES)
+    activate_module(SUITE_MODULES)
     try:
         with Transaction().start(DB_NAME, USER) as transaction:
             pool = Pool()

@@ -6,13 +6,14 @@ from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
+from mentorsig_suite import extras_for
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class MentorsigInvoicingTestCase(CompanyTestMixin, ModuleTestCase):
     "Test MentorSiG Invoicing module"
     module = 'mentorsig_invoicing'
-    extras = ['sale']
+    extras = extras_for(module)
 
     @with_transaction()
     def test_legal_defaults_per_company(self):

@@ -3,13 +3,14 @@
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
+from mentorsig_suite import extras_for
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class MentorsigPaymentLinksTestCase(CompanyTestMixin, ModuleTestCase):
     "Test MentorSiG Payment Links module"
     module = 'mentorsig_payment_links'
-    extras = ['account_payment_stripe']
+    extras = extras_for(module)
 
     @with_transaction()
     def test_enabled_providers_per_company(self):
