@@ -34,3 +34,11 @@ class CreditError(ValidationError):
 
 class PaymentError(ValidationError):
     pass
+
+
+class SubscriptionInvoiceError(UserError):
+    pass
+
+
+class WorkInvoiceError(UserError):
+    pass

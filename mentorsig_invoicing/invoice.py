@@ -74,6 +74,10 @@ class Invoice(metaclass=PoolMeta):
             help="The customer's credit notes and overpayments not used "
             "yet, which can pay this invoice."),
         'get_available_credit')
+    mentorsig_due_date = fields.Function(fields.Date(
+            "Due Date",
+            help="The earliest due date not paid yet."),
+        'get_mentorsig_due_date', searcher='search_mentorsig_due_date')
 
     @classmethod
     def __setup__(cls):
@@ -119,6 +123,23 @@ class Invoice(metaclass=PoolMeta):
                 [l.maturity_date for l in invoice.lines_to_pay
                     if not l.reconciliation], today)
         return days
+
+    @classmethod
+    def get_mentorsig_due_date(cls, invoices, name):
+        return {
+            i.id: min((l.maturity_date for l in i.lines_to_pay
+                    if l.maturity_date and not l.reconciliation),
+                default=None)
+            for i in invoices}
+
+    @classmethod
+    def search_mentorsig_due_date(cls, name, clause):
+        _, operator, value = clause
+        return [('move.lines', 'where', [
+                    ('account.type.receivable', '=', True),
+                    ('reconciliation', '=', None),
+                    ('maturity_date', operator, value),
+                    ])]
 
     @classmethod
     def get_available_credit(cls, invoices, name):

@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
-from trytond.model import ModelSQL, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
@@ -39,6 +39,21 @@ class Party(metaclass=PoolMeta):
             'account.move.line', None, None, "Available Credits",
             help="The open credits of the customer, the oldest first."),
         'get_available_credit')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'mentorsig_invoice': {
+                    'icon': 'tryton-add',
+                    },
+                })
+
+    @classmethod
+    @ModelView.button_action('mentorsig_invoicing.act_party_invoice_new')
+    def mentorsig_invoice(cls, parties):
+        "Open a new customer invoice for the party"
+        pass
 
     @classmethod
     def multivalue_model(cls, field):
