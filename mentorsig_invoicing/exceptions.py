@@ -42,3 +42,7 @@ class SubscriptionInvoiceError(UserError):
 
 class WorkInvoiceError(UserError):
     pass
+
+
+class InvoiceEmailError(UserError):
+    pass
