@@ -101,11 +101,47 @@ class Invoice(metaclass=PoolMeta):
         "Whether the document is the stored one (posted customer invoice)"
         return self.type == 'out' and self.state in {'posted', 'paid'}
 
-    def mentorsig_language(self):
+    def mentorsig_lang_code(self):
+        "The code of the customer's language (else the company's)"
         for lang in (self.party.lang, self.company.party.lang):
             if lang:
-                return 'fr' if lang.code.startswith('fr') else 'en'
-        return 'fr'
+                return lang.code
+        return None
+
+    def mentorsig_language(self):
+        code = self.mentorsig_lang_code()
+        return 'en' if code and not code.startswith('fr') else 'fr'
+
+    def _mentorsig_extra_fields(self):
+        """The printable extra fields of the invoice and of each line (by
+        id), labels and values in the customer's language"""
+        pool = Pool()
+        ExtraField = pool.get('mentorsig.extra_field')
+        Line = pool.get('account.invoice.line')
+        invoice_fields, line_fields = [], {}
+        if not hasattr(self, 'extra_fields_display'):
+            return invoice_fields, line_fields
+        company = self.company.id
+        code = self.mentorsig_lang_code()
+        context = {'company': company}
+        if code:
+            context['language'] = code
+        with Transaction().set_context(**context):
+            # Read again in the language: the labels, the options and the
+            # formats of numbers and dates are translated
+            invoice = self.__class__(self.id)
+            invoice_fields = [model.ExtraField(label, value)
+                for label, value in invoice.extra_fields_display(
+                    printable=True)]
+            if any(d.print_on_documents for d in ExtraField.definitions(
+                        'account.invoice.line', company)):
+                lines = [l for l in self.lines
+                    if l.type == 'line' and l.id is not None and l.id >= 0]
+                for line in Line.browse(lines):
+                    line_fields[line.id] = [model.ExtraField(label, value)
+                        for label, value in line.extra_fields_display(
+                            printable=True)]
+        return invoice_fields, line_fields
 
     def mentorsig_kind_of_document(self):
         kind = getattr(self, 'mentorsig_kind', None)
@@ -161,7 +197,8 @@ class Invoice(metaclass=PoolMeta):
             email=party.email or '',
             reference=self.reference or '')
 
-    def _mentorsig_lines(self, sign):
+    def _mentorsig_lines(self, sign, line_fields=None):
+        line_fields = line_fields or {}
         items = []
         for line in self.lines:
             if line.type == 'title':
@@ -171,10 +208,17 @@ class Invoice(metaclass=PoolMeta):
                     items[-1].note = '\n'.join(
                         filter(None, [items[-1].note, line.description]))
             elif line.type == 'line':
-                items.append(self._mentorsig_line(line, sign))
+                item = self._mentorsig_line(line, sign)
+                item.extra_fields = line_fields.get(line.id, [])
+                items.append(item)
         return items
 
     def _mentorsig_line(self, line, sign):
+        """The document line of an invoice line
+
+        A line bearing no tax at all gets the category
+        `model.no_vat_category` of the seller, so that the Factur-X XML
+        still has its VAT breakdown (EN 16931 BR-CO-18)."""
         rate = Decimal(0)
         category, reason = None, ''
         for tax in line.taxes:
@@ -192,7 +236,10 @@ class Invoice(metaclass=PoolMeta):
             unit=line.unit.symbol if line.unit else '',
             unit_code=getattr(line.unit, 'unece_code', None) or 'C62',
             product_code=(line.product.code or '') if line.product else '',
-            vat_category=category or ('S' if rate else 'E'),
+            vat_category=category or ('S' if rate else 'E' if line.taxes
+                else model.no_vat_category(_identifier(
+                        self.tax_identifier
+                        or self.company.party.tax_identifier))),
             vat_exemption_reason='' if rate else reason)
         base_price = getattr(line, 'base_price', None)
         discount_rate = getattr(line, 'discount_rate', None)
@@ -239,12 +286,8 @@ class Invoice(metaclass=PoolMeta):
             if l.maturity_date]
         with Transaction().set_context(company=company):
             today = Date.today()
-        extra_fields = []
-        if hasattr(self, 'extra_fields_display'):
-            extra_fields = [model.ExtraField(label, value)
-                for label, value in self.extra_fields_display(printable=True)]
+        extra_fields, line_fields = self._mentorsig_extra_fields()
         credited = getattr(self, 'credited_invoice', None)
-        notes = [getattr(self, 'credit_reason', None) or '', self.comment or '']
         document = model.InvoiceDocument(
             kind=kind,
             number=self.number or (
@@ -253,7 +296,7 @@ class Invoice(metaclass=PoolMeta):
             buyer=self._mentorsig_buyer(),
             invoice_date=self.invoice_date or today,
             due_date=min(maturities) if maturities else None,
-            items=self._mentorsig_lines(sign),
+            items=self._mentorsig_lines(sign, line_fields),
             currency=self.currency.code,
             language=language,
             payment_terms=(self.payment_term.rec_name
@@ -266,8 +309,10 @@ class Invoice(metaclass=PoolMeta):
                 'early_payment_discount', company=company) or '',
             credited_invoice=(credited.number or '') if credited else '',
             credited_invoice_date=credited.invoice_date if credited else None,
+            credit_reason=(getattr(self, 'credit_reason', None) or ''
+                if kind == model.CREDIT_NOTE else ''),
             extra_fields=extra_fields,
-            notes=[n for n in notes if n],
+            notes=[self.comment] if self.comment else [],
             taxes=self._mentorsig_taxes(sign))
         return document
 

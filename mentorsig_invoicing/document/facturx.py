@@ -24,7 +24,9 @@ import io
 
 from lxml import etree
 
-from .model import CREDIT_NOTE, DEPOSIT, INVOICE
+from .model import (
+    CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE)
+from .strings import Formatter
 
 NS = {
     'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -84,7 +86,7 @@ def _note(parent, text, subject=None):
         _element(note, 'ram:SubjectCode', subject)
 
 
-def _party(parent, tag, party, with_legal=True):
+def _party(parent, tag, party, with_legal=True, with_vat=True):
     element = _element(parent, tag)
     _element(element, 'ram:Name', party.name)
     if with_legal and party.siren:
@@ -95,7 +97,7 @@ def _party(parent, tag, party, with_legal=True):
     if party.email:
         uri = _element(element, 'ram:URIUniversalCommunication')
         _element(uri, 'ram:URIID', party.email, schemeID='EM')
-    if party.vat_number:
+    if with_vat and party.vat_number:
         tax = _element(element, 'ram:SpecifiedTaxRegistration')
         _element(tax, 'ram:ID', party.vat_number.replace(' ', ''),
             schemeID='VA')
@@ -115,7 +117,7 @@ def _address(parent, address):
     _element(element, 'ram:CountryID', address.country_code)
 
 
-def _trade_tax(parent, tax=None, line=None):
+def _trade_tax(parent, tax=None, line=None, fmt=None):
     "ApplicableTradeTax of the header (tax summary) or of a line"
     element = _element(parent, 'ram:ApplicableTradeTax')
     if tax is not None:
@@ -123,12 +125,14 @@ def _trade_tax(parent, tax=None, line=None):
     _element(element, 'ram:TypeCode', 'VAT')
     category = tax.category if tax is not None else line.vat_category
     rate = tax.rate if tax is not None else line.vat_rate
-    if tax is not None and category != 'S' and tax.exemption_reason:
-        _element(element, 'ram:ExemptionReason', tax.exemption_reason)
+    if tax is not None and category in EXEMPTION_REASON_CATEGORIES:
+        _element(element, 'ram:ExemptionReason', fmt.exemption_reason(tax))
     if tax is not None:
         _element(element, 'ram:BasisAmount', _amount(tax.base))
     _element(element, 'ram:CategoryCode', category)
-    _element(element, 'ram:RateApplicablePercent', _decimal(rate))
+    if category != 'O':
+        # "Not subject to VAT" has no rate at all (BR-O-05, BR-O-06)
+        _element(element, 'ram:RateApplicablePercent', _decimal(rate))
     return element
 
 
@@ -136,8 +140,11 @@ def _line_item(parent, position, line, currency):
     item = _element(parent, 'ram:IncludedSupplyChainTradeLineItem')
     document = _element(item, 'ram:AssociatedDocumentLineDocument')
     _element(document, 'ram:LineID', str(position))
-    if line.note:
-        _note(document, line.note)
+    # EN 16931 has one line note (BT-127): the note, then the extra fields
+    note = '\n'.join(([line.note] if line.note else []) + [
+            f'{f.label}: {f.value}' for f in line.extra_fields])
+    if note:
+        _note(document, note)
     product = _element(item, 'ram:SpecifiedTradeProduct')
     if line.product_code:
         _element(product, 'ram:SellerAssignedID', line.product_code)
@@ -169,9 +176,12 @@ def _line_item(parent, position, line, currency):
 
 def _notes(document):
     "The French mandatory mentions, as EN 16931 notes (BT-21/BT-22)"
-    from .strings import Formatter
     fmt = Formatter(document.language, document.currency)
-    notes = [(note, NOTE_GENERAL) for note in document.notes]
+    notes = []
+    if document.credit_reason:
+        notes.append((f"{fmt('credit_reason')} {document.credit_reason}",
+                NOTE_GENERAL))
+    notes += [(note, NOTE_GENERAL) for note in document.notes]
     notes += [(f'{f.label}: {f.value}', NOTE_GENERAL)
         for f in document.extra_fields]
     for deposit in document.deposits:
@@ -214,8 +224,12 @@ def build_xml(document):
     agreement = _element(transaction, 'ram:ApplicableHeaderTradeAgreement')
     if document.buyer.reference:
         _element(agreement, 'ram:BuyerReference', document.buyer.reference)
-    _party(agreement, 'ram:SellerTradeParty', document.seller)
-    _party(agreement, 'ram:BuyerTradeParty', document.buyer)
+    # An invoice not subject to VAT carries no VAT identifier (BR-O-02)
+    with_vat = 'O' not in {t.category for t in document.tax_summary}
+    _party(agreement, 'ram:SellerTradeParty', document.seller,
+        with_vat=with_vat)
+    _party(agreement, 'ram:BuyerTradeParty', document.buyer,
+        with_vat=with_vat)
     if document.order_reference:
         order = _element(agreement, 'ram:BuyerOrderReferencedDocument')
         _element(order, 'ram:IssuerAssignedID', document.order_reference)
@@ -246,8 +260,9 @@ def build_xml(document):
             _element(bank, 'ram:BICID', seller.bic.replace(' ', '').upper())
     else:
         _element(means, 'ram:TypeCode', PAYMENT_MEANS_NOT_DEFINED)
+    fmt = Formatter(document.language, document.currency)
     for tax in document.tax_summary:
-        _trade_tax(settlement, tax=tax)
+        _trade_tax(settlement, tax=tax, fmt=fmt)
     if document.payment_terms or document.due_date:
         terms = _element(settlement, 'ram:SpecifiedTradePaymentTerms')
         if document.payment_terms:

@@ -87,6 +87,10 @@ def _styles():
             'heading', base, fontName=FONT_BOLD, fontSize=9, leading=12,
             textColor=ACCENT, spaceBefore=2, spaceAfter=2),
         'cell': ParagraphStyle('cell', base, fontSize=8, leading=9.8),
+        'fact_label': ParagraphStyle(
+            'fact_label', base, fontSize=7.5, leading=9),
+        'fact_value': ParagraphStyle(
+            'fact_value', base, fontSize=8.5, leading=10, alignment=TA_RIGHT),
         'right': ParagraphStyle('right', base, alignment=TA_RIGHT),
         'left': ParagraphStyle('left', base, alignment=TA_LEFT),
     }

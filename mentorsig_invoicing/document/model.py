@@ -22,8 +22,23 @@ KINDS = (INVOICE, DEPOSIT, CREDIT_NOTE)
 LANGUAGES = ('fr', 'en')
 
 # UNCL 5305 VAT categories used here: standard rate, zero rated, exempt,
-# reverse charge, intra-community supply, export outside the EU
-VAT_CATEGORIES = ('S', 'Z', 'E', 'AE', 'K', 'G')
+# reverse charge, intra-community supply, export outside the EU, not
+# subject to VAT
+VAT_CATEGORIES = ('S', 'Z', 'E', 'AE', 'K', 'G', 'O')
+# The categories whose VAT breakdown needs an exemption reason (EN 16931
+# BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10)
+EXEMPTION_REASON_CATEGORIES = ('E', 'AE', 'K', 'G', 'O')
+
+
+def no_vat_category(seller_vat_number):
+    """The category of a line that bears no tax at all
+
+    EN 16931 wants a VAT breakdown for every line.  "Not subject to VAT"
+    (O) forbids any VAT identifier on the invoice (BR-O-02): it suits a
+    seller without a VAT number only.  A seller registered for VAT states
+    an exemption (E), whose reason the breakdown carries (BR-E-10).
+    """
+    return 'E' if seller_vat_number else 'O'
 
 
 def round_money(amount):
@@ -90,6 +105,9 @@ class Line:
     vat_category: str = 'S'
     vat_exemption_reason: str = ''
     note: str = ''  # printed under the description
+    # User-defined fields marked for printing (ExtraField list), printed
+    # under the description
+    extra_fields: list = field(default_factory=list)
 
     @property
     def gross_amount(self):
@@ -175,7 +193,9 @@ class InvoiceDocument:
     # A credit note names the invoice it credits
     credited_invoice: str = ''
     credited_invoice_date: datetime.date = None
+    credit_reason: str = ''
     order_reference: str = ''
+    # User-defined fields marked for printing, printed in the header
     extra_fields: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     # The tax summary as the accounting computed it (TaxSummaryLine list):
@@ -221,8 +241,28 @@ class InvoiceDocument:
         Rounding per rate rather than per line is what EN 16931 checks
         (BR-CO-17) and what French accountants expect.
         """
-        if self.taxes is not None:
-            return self.taxes
+        computed = self._computed_tax_summary()
+        if self.taxes is None:
+            return computed
+        # The ledger's figures win; lines bearing no tax at all have no
+        # ledger tax line, yet EN 16931 needs their breakdown: complete
+        # with the computed ones.  A zero-rate breakdown takes its base
+        # from the lines, so that untaxed lines of the same category as a
+        # 0 % tax are counted (BR-E-08, BR-O-08, BR-Z-08).
+        summary = []
+        computed = {(t.category, t.rate): t for t in computed}
+        for tax in self.taxes:
+            line = computed.pop((tax.category, tax.rate), None)
+            if line is not None and not tax.rate and line.base != tax.base:
+                tax = TaxSummaryLine(
+                    rate=tax.rate, category=tax.category, base=line.base,
+                    amount=tax.amount, exemption_reason=(
+                        tax.exemption_reason or line.exemption_reason))
+            summary.append(tax)
+        summary.extend(computed.values())
+        return sorted(summary, key=lambda t: (-t.rate, t.category))
+
+    def _computed_tax_summary(self):
         bases = {}
         reasons = {}
         for line in self.lines:

@@ -124,8 +124,11 @@ def header_block(context):
         if doc.credited_invoice_date:
             credited += ' (%s)' % fmt.date(doc.credited_invoice_date)
         facts.append((fmt('credited_invoice'), credited))
+    # The user-defined fields marked for printing, labels in the
+    # customer's language (the ORM glue reads them in it)
+    facts += [(f.label, f.value) for f in doc.extra_fields]
     facts_table = Table(
-        [[k, v] for k, v in facts],
+        [_fact_row(context, k, v) for k, v in facts],
         colWidths=[38 * mm, 38 * mm], hAlign='RIGHT')
     facts_table.setStyle(TableStyle([
                 ('FONT', (0, 0), (0, -1), FONT, 7.5),
@@ -143,6 +146,15 @@ def header_block(context):
     table = Table([[left, right]], colWidths=[context.width * 0.5] * 2)
     table.setStyle(_no_padding())
     return [table, Spacer(1, 6 * mm)]
+
+
+def _fact_row(context, label, value):
+    "A row of the header facts: plain strings unless a text must wrap"
+    if not _fits(label, 38 * mm, size=7.5, padding=0):
+        label = context.paragraph(label, 'fact_label')
+    if not _fits(value, 38 * mm, size=8.5, padding=0):
+        value = context.paragraph(value, 'fact_value')
+    return [label, value]
 
 
 def parties_block(context):
@@ -239,10 +251,10 @@ def lines_block(context):
     return [table, Spacer(1, 5 * mm)]
 
 
-def _fits(text, width, font=FONT, size=8):
+def _fits(text, width, font=FONT, size=8, padding=6):
     "Whether a text fits on one line of a cell (padding included)"
     return ('\n' not in text
-        and pdfmetrics.stringWidth(text, font, size) <= width - 6)
+        and pdfmetrics.stringWidth(text, font, size) <= width - padding)
 
 
 def _line_row(context, line, width):
@@ -250,7 +262,7 @@ def _line_row(context, line, width):
     plain = line.description
     if line.product_code:
         plain = f'{line.product_code} · {plain}'
-    if not line.note and _fits(plain, width):
+    if not line.note and not line.extra_fields and _fits(plain, width):
         # A plain string draws several times faster than a Paragraph and
         # most descriptions are one line
         description = plain
@@ -273,9 +285,13 @@ def _line_description(context, line):
         description = (
             f'<font color="#555f6b">{escape(line.product_code)}</font> '
             + description)
-    if line.note:
-        description += '<br/><font size="7" color="#555f6b">%s</font>' % (
-            escape(line.note).replace('\n', '<br/>'))
+    below = [escape(line.note).replace('\n', '<br/>')] if line.note else []
+    below += [escape(context.fmt('field_value', label=f.label,
+                value=f.value)).replace('\n', '<br/>')
+        for f in line.extra_fields]
+    for text in below:
+        description += (
+            '<br/><font size="7" color="#555f6b">%s</font>' % text)
     return Paragraph(description, context.styles['cell'])
 
 
@@ -390,21 +406,20 @@ def payment_block(context):
     return [KeepTogether([table]), Spacer(1, 4 * mm)]
 
 
-def extra_fields_block(context):
+def notes_block(context):
+    "The reason of a credit note and the comment of the invoice"
     doc, fmt = context.document, context.fmt
-    if not doc.extra_fields and not doc.notes:
-        return []
     flowables = []
-    if doc.extra_fields:
-        flowables.append(context.paragraph(fmt('extra_fields'), 'heading'))
-        table = Table([[context.paragraph(f.label, 'muted'),
-                    context.paragraph(f.value)] for f in doc.extra_fields],
-            colWidths=[45 * mm, None], hAlign='LEFT')
-        table.setStyle(_no_padding(vertical=1))
-        flowables.append(table)
+    if doc.credit_reason:
+        flowables.append(context.markup('<b>%s</b> %s' % (
+                    escape(fmt('credit_reason')),
+                    escape(doc.credit_reason).replace('\n', '<br/>'))))
     for note in doc.notes:
-        flowables.append(Spacer(1, 2 * mm))
+        if flowables:
+            flowables.append(Spacer(1, 2 * mm))
         flowables.append(context.paragraph(note))
+    if not flowables:
+        return []
     return [KeepTogether(flowables), Spacer(1, 4 * mm)]
 
 
@@ -412,8 +427,10 @@ def legal_block(context):
     doc, fmt = context.document, context.fmt
     texts = []
     for tax in doc.tax_summary:
-        if tax.exemption_reason:
-            texts.append(fmt('vat_exemption', reason=tax.exemption_reason))
+        if tax.category != 'S' or tax.exemption_reason:
+            text = fmt.exemption(tax)
+            if text and text not in texts:
+                texts.append(text)
     if doc.kind != CREDIT_NOTE:
         if doc.late_payment_rate is not None:
             texts.append(fmt('late_payment',
@@ -430,7 +447,7 @@ for _block in (
         Block('lines', lines_block),
         Block('totals', totals_block),
         Block('payment', payment_block),
-        Block('extra_fields', extra_fields_block),
+        Block('notes', notes_block),
         Block('legal', legal_block),
         ):
     register_block(_block)

@@ -62,9 +62,19 @@ STRINGS = {
         "frais de recouvrement de {indemnity} (art. D441-5).",
         'early_payment_default': "Pas d'escompte pour paiement anticipé.",
         'vat_exemption': "Exonération de TVA : {reason}",
+        # Printed when a tax bears no legal notice
+        'vat_reason_E': "Opération exonérée de TVA",
+        'vat_reason_AE': "Autoliquidation : TVA due par le preneur "
+        "(art. 283-2 du CGI)",
+        'vat_reason_K': "Exonération de TVA, livraison intracommunautaire "
+        "(art. 262 ter I du CGI)",
+        'vat_reason_G': "Exonération de TVA, exportation hors UE "
+        "(art. 262 I du CGI)",
+        'vat_reason_O': "Opération non soumise à la TVA",
         'share_capital': "au capital de {capital}",
         'legal_vat': "TVA intracommunautaire {vat}",
-        'extra_fields': "Informations complémentaires",
+        'credit_reason': "Motif de l'avoir :",
+        'field_value': "{label} : {value}",
     },
     'en': {
         'title_invoice': "Invoice",
@@ -117,9 +127,15 @@ STRINGS = {
         "{indemnity} for recovery costs (art. D441-5).",
         'early_payment_default': "No discount for early payment.",
         'vat_exemption': "VAT exemption: {reason}",
+        'vat_reason_E': "Exempt from VAT",
+        'vat_reason_AE': "Reverse charge: VAT due by the customer",
+        'vat_reason_K': "VAT exempt intra-community supply",
+        'vat_reason_G': "VAT exempt export outside the EU",
+        'vat_reason_O': "Not subject to VAT",
         'share_capital': "with a share capital of {capital}",
         'legal_vat': "VAT {vat}",
-        'extra_fields': "Additional information",
+        'credit_reason': "Reason for the credit note:",
+        'field_value': "{label}: {value}",
     },
 }
 
@@ -167,6 +183,18 @@ class Formatter:
 
     def percent(self, value):
         return f'{self.number(value, strip=True)}{NBSP}%'
+
+    def exemption(self, tax):
+        """The exemption text of a tax summary line as printed: the tax's
+        legal notice, else the default of its category, else ''"""
+        if tax.exemption_reason:
+            return self('vat_exemption', reason=tax.exemption_reason)
+        return self.strings.get(f'vat_reason_{tax.category}', '')
+
+    def exemption_reason(self, tax):
+        "The reason alone, for the XML (BT-120)"
+        return tax.exemption_reason or self.strings.get(
+            f'vat_reason_{tax.category}', '')
 
     def date(self, value):
         if value is None:

@@ -3,6 +3,7 @@
 """The reportlab PDF of an invoice document, read back with pypdf."""
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -153,3 +154,58 @@ def test_minimal_document():
     text, = pages_text(pdf.render(document))
     assert "Net à payer · Total TTC" in text
     assert "120,00 €" in text
+
+
+def test_extra_fields_in_header_and_under_their_line():
+    document = sample_invoice(lines=3)
+    document.extra_fields = [
+        model.ExtraField("Chantier", "Lyon Presqu'île"),
+        model.ExtraField("Référence du marché public de travaux",
+            "MP-2026-0042"),
+        ]
+    first, second = document.lines[:2]
+    first.extra_fields = [model.ExtraField("Lot", "Bâtiment B")]
+    text, = pages_text(pdf.render(document))
+    # the invoice's fields in the header, before the customer and lines
+    header = text[:text.index("Facturé à")]
+    assert "Chantier" in header and "Lyon Presqu'île" in header
+    # a long label wraps in the header instead of overflowing
+    assert "MP-2026-0042" in header
+    assert "Référence du marché" in header
+    # a line's fields under its description, before the next line
+    assert (text.index(first.description)
+        < text.index("Lot : Bâtiment B")
+        < text.index(second.description))
+    assert "Informations complémentaires" not in text
+
+
+def test_extra_fields_in_english():
+    document = sample_invoice(lines=2, language='en')
+    document.lines[0].extra_fields = [model.ExtraField("Building", "B")]
+    text, = pages_text(pdf.render(document))
+    assert "Site" in text[:text.index("Bill to")]
+    assert "Building: B" in text
+
+
+def test_credit_note_reason_and_credited_invoice():
+    for language, expected in [
+            ('fr', ["AVOIR", "Motif de l'avoir : Erreur de quantité",
+                    "Avoir sur la facture"]),
+            ('en', ["CREDIT NOTE", "Reason for the credit note: Erreur",
+                    "Credit note for invoice"])]:
+        document = sample_invoice(
+            kind=model.CREDIT_NOTE, deposit=False, language=language)
+        document.credited_invoice = 'F-2026-00041'
+        document.credit_reason = "Erreur de quantité"
+        text, = pages_text(pdf.render(document))
+        for string in expected + ['F-2026-00041']:
+            assert string in text, string
+
+
+def test_untaxed_line_states_why():
+    document = sample_invoice(lines=1, deposit=False)
+    document.items.append(model.Line("Débours", Decimal(1), Decimal(50),
+            Decimal(0), vat_category=model.no_vat_category(
+                document.seller.vat_number)))
+    text, = pages_text(pdf.render(document))
+    assert "Opération exonérée de TVA" in text

@@ -143,3 +143,90 @@ def test_facturx_pdf_is_pdfa3_with_the_xml():
             assert '/FontFile2' in font.get_object()['/FontDescriptor']
     # the invoice number is in the text, for search and the browser test
     assert 'F-2026-00042' in reader.pages[0].extract_text()
+
+
+def breakdowns(xml):
+    root = validation.parse(xml)
+    return [(t.findtext('ram:CategoryCode', namespaces=NS),
+            t.findtext('ram:BasisAmount', namespaces=NS),
+            t.findtext('ram:CalculatedAmount', namespaces=NS),
+            t.findtext('ram:ExemptionReason', namespaces=NS))
+        for t in root.findall('.//ram:ApplicableHeaderTradeSettlement'
+            '/ram:ApplicableTradeTax', namespaces=NS)]
+
+
+def untaxed_invoice(seller_vat='FR44732829320'):
+    "An invoice whose lines bear no tax, as the ledger has it (no tax line)"
+    document = sample_invoice(lines=0, deposit=False)
+    document.seller.vat_number = seller_vat
+    document.items = [model.Line(
+            "Débours : frais de greffe", Decimal(2), Decimal('45.50'),
+            Decimal(0), vat_category=model.no_vat_category(seller_vat))]
+    document.taxes = []
+    return document
+
+
+def test_invoice_without_tax_line_has_an_exempt_breakdown():
+    document = untaxed_invoice()
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    assert breakdowns(xml) == [
+        ('E', '91.00', '0.00', "Opération exonérée de TVA")]
+    # the line carries the same category at 0 %
+    line_tax = validation.parse(xml).find(
+        './/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax',
+        namespaces=NS)
+    assert line_tax.findtext('ram:CategoryCode', namespaces=NS) == 'E'
+    assert line_tax.findtext(
+        'ram:RateApplicablePercent', namespaces=NS) == '0'
+    # the tax's legal notice wins over the default reason
+    document.items[0].vat_exemption_reason = "Débours, art. 267 II-2° du CGI"
+    assert breakdowns(facturx.build_xml(document))[0][3] == (
+        "Débours, art. 267 II-2° du CGI")
+
+
+def test_seller_without_vat_number_is_not_subject_to_vat():
+    document = untaxed_invoice(seller_vat='')
+    assert document.buyer.vat_number
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    assert breakdowns(xml) == [
+        ('O', '91.00', '0.00', "Opération non soumise à la TVA")]
+    # no VAT identifier at all on such an invoice (BR-O-02)
+    assert b'schemeID="VA"' not in xml
+
+
+def test_untaxed_line_beside_ledger_taxes():
+    "The ledger's 20 % breakdown kept, the untaxed line's one added"
+    document = sample_invoice(lines=2, deposit=False)
+    document.items = [i for i in document.items
+        if not isinstance(i, model.Line) or i.vat_rate == 20]
+    document.taxes = [model.TaxSummaryLine(
+            rate=Decimal(20), category='S', base=Decimal('2280.00'),
+            amount=Decimal('456.00'))]
+    document.items.append(model.Line("Frais de dossier", Decimal(1),
+            Decimal(30), Decimal(0), vat_category='E'))
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    assert breakdowns(xml) == [
+        ('S', '2280.00', '456.00', None),
+        ('E', '30.00', '0.00', "Opération exonérée de TVA")]
+
+
+def test_extra_fields_and_credit_reason_travel_as_notes():
+    document = sample_invoice(kind=model.CREDIT_NOTE, deposit=False)
+    document.credited_invoice = 'F-2026-00041'
+    document.credit_reason = "Erreur de quantité"
+    document.lines[0].note = "Semaine 48"
+    document.lines[0].extra_fields = [model.ExtraField("Lot", "Bâtiment B")]
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    root = validation.parse(xml)
+    notes = [n.findtext('ram:Content', namespaces=NS) for n in root.findall(
+            'rsm:ExchangedDocument/ram:IncludedNote', namespaces=NS)]
+    assert "Motif de l'avoir : Erreur de quantité" in notes
+    assert "Chantier: Lyon Presqu'île" in notes
+    line_notes = root.find('.//ram:AssociatedDocumentLineDocument',
+        namespaces=NS).findall('ram:IncludedNote', namespaces=NS)
+    assert [n.findtext('ram:Content', namespaces=NS)
+        for n in line_notes] == ["Semaine 48\nLot: Bâtiment B"]
