@@ -14,7 +14,8 @@ MentorSiG adds:
 - the invoice lines keep the work they come from as their origin, so the
   invoice shows its source;
 - "Invoice" on a project with nothing left to invoice is refused with a
-  message naming the invoices already made, instead of doing nothing.
+  message naming the invoices already made (the host greys the button out
+  and refuses the call without saying why).
 """
 from trytond.i18n import gettext
 from trytond.model import ModelView
@@ -25,6 +26,13 @@ from .exceptions import WorkInvoiceError
 
 class Work(metaclass=PoolMeta):
     __name__ = 'project.work'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The host greys the button out when nothing is left to invoice:
+        # the click tells why instead
+        cls._buttons['invoice'].pop('readonly', None)
 
     @classmethod
     @ModelView.button
