@@ -5,6 +5,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.product import round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -306,6 +307,49 @@ class Invoice(metaclass=PoolMeta):
 
 class InvoiceLine(metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
+
+    @fields.depends('unit_price', 'quantity', 'currency', 'company',
+        '_parent_invoice.currency', '_parent_invoice.invoice_date',
+        '_parent_invoice.company')
+    def on_change_product(self):
+        super().on_change_product()
+        # The host leaves the price of a customer line to the user; the
+        # documents that set it (sale, contract, intervention) set it first
+        if (self.product and self.unit_price is None
+                and (self.invoice.type if self.invoice
+                    else self.invoice_type) == 'out'):
+            self.unit_price = self._mentorsig_sale_price()
+
+    def _mentorsig_sale_price(self):
+        "The product's sale price in the line's unit and currency"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
+        Currency = pool.get('currency.currency')
+        invoice = self.invoice
+        currency = invoice.currency if invoice else self.currency
+        company = invoice.company if invoice else self.company
+        party = invoice.party if invoice else self.party
+        context = {
+            'uom': self.unit.id if self.unit else None,
+            'currency': currency.id if currency else None,
+            'company': company.id if company else None,
+            'customer': party.id if party else None,
+            'sale_date': invoice.invoice_date if invoice else None,
+            }
+        if hasattr(Product, 'get_sale_price'):  # sale is activated
+            with Transaction().set_context(**context):
+                price = Product.get_sale_price(
+                    [self.product], abs(self.quantity or 0))[self.product.id]
+        else:
+            price = self.product.list_price_used
+            if price is not None and self.unit:
+                price = Uom.compute_price(
+                    self.product.default_uom, price, self.unit)
+            if (price is not None and currency and company
+                    and company.currency != currency):
+                price = Currency.compute(company.currency, price, currency)
+        return round_price(price) if price is not None else None
 
     def credited_quantity(self):
         "The quantity already credited by credit notes not cancelled"
