@@ -429,6 +429,19 @@ def create_sales(customers, products, payment_term):
     return sales
 
 
+def create_sale_deposit(sale, today):
+    "A 30 % deposit invoice of a confirmed order, posted"
+    invoice_wizard = Wizard('mentorsig.sale.invoice', [sale])
+    invoice_wizard.form.method = 'deposit'
+    invoice_wizard.form.deposit_kind = 'percentage'
+    invoice_wizard.form.deposit_percentage = Decimal('0.30')
+    invoice_wizard.execute('invoice')
+    deposit, = invoice_wizard.actions[0]
+    deposit.invoice_date = today
+    deposit.click('post')
+    return deposit
+
+
 def create_users(company):
     User = Model.get('res.user')
     Group = Model.get('res.group')
@@ -486,8 +499,9 @@ def build(today=None):
     create_customer_bank_accounts(customers)
     products = create_products(accounts, taxes)
     payment_method = create_payment_method(accounts)
-    create_sales(customers, products, terms['30'])
+    sales = create_sales(customers, products, terms['30'])
     invoices = create_invoices(customers, products, payment_method, today)
+    invoices['deposit'] = create_sale_deposit(sales[1], today)
     create_extra_fields(invoices['draft'])
     create_users(company)
     mark_configuration_done()

@@ -46,3 +46,7 @@ class WorkInvoiceError(UserError):
 
 class InvoiceEmailError(UserError):
     pass
+
+
+class SaleInvoiceError(UserError):
+    pass
