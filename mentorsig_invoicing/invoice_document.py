@@ -22,7 +22,7 @@ from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
-from .document import facturx, model, pdf
+from .document import content, facturx, model, pdf
 
 
 def _address(address):
@@ -379,3 +379,27 @@ class InvoicePdfReport(Report):
         # Re-instantiate: the records are translated instances
         invoice, = Invoice.browse(records)
         return 'pdf', invoice.mentorsig_pdf()
+
+
+class InvoiceOdtReport(Report):
+    """The MentorSiG invoice as an OpenDocument (invoice.fodt), through the
+    host's relatorio engine: the second format, for users who customise
+    their documents in LibreOffice; same content as the PDF."""
+    __name__ = 'mentorsig_invoicing.invoice_odt'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        context = super().get_context(records, header, data)
+        texts = {}
+
+        def mentorsig_document(record):
+            "The DocumentText of an invoice (see document.content)"
+            if int(record) not in texts:
+                invoice = Invoice(int(record))
+                texts[int(record)] = content.document_text(
+                    invoice.mentorsig_document_data())
+            return texts[int(record)]
+        context['mentorsig_document'] = mentorsig_document
+        return context

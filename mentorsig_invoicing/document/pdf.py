@@ -39,7 +39,7 @@ from reportlab.platypus import (
     BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Spacer,
     Table, TableStyle)
 
-from . import epc
+from . import content, epc
 from .layout import (
     ACCENT, BODY_WIDTH, CONTINUED_HEADER, FONT, FONT_BOLD, LIGHT, MARGIN_BOTTOM,
     MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, RULE, QRFlowable,
@@ -96,8 +96,7 @@ def register_block(block, before=None, after=None):
 # --- default blocks ------------------------------------------------------
 
 def title(context):
-    doc, fmt = context.document, context.fmt
-    return fmt('title_' + doc.kind)
+    return content.title(context.document, context.fmt)
 
 
 def header_block(context):
@@ -112,21 +111,7 @@ def header_block(context):
         v for v in (seller.phone, seller.email, seller.website) if v]
     left.append(context.paragraph('\n'.join(contact), 'small'))
 
-    facts = [(fmt('invoice_date'), fmt.date(doc.invoice_date))]
-    if doc.due_date and doc.kind != CREDIT_NOTE:
-        facts.append((fmt('due_date'), fmt.date(doc.due_date)))
-    if doc.delivery_date:
-        facts.append((fmt('delivery_date'), fmt.date(doc.delivery_date)))
-    if doc.order_reference:
-        facts.append((fmt('order_reference'), doc.order_reference))
-    if doc.credited_invoice:
-        credited = doc.credited_invoice
-        if doc.credited_invoice_date:
-            credited += ' (%s)' % fmt.date(doc.credited_invoice_date)
-        facts.append((fmt('credited_invoice'), credited))
-    # The user-defined fields marked for printing, labels in the
-    # customer's language (the ORM glue reads them in it)
-    facts += [(f.label, f.value) for f in doc.extra_fields]
+    facts = content.header_facts(doc, fmt)
     facts_table = Table(
         [_fact_row(context, k, v) for k, v in facts],
         colWidths=[38 * mm, 38 * mm], hAlign='RIGHT')
@@ -163,13 +148,9 @@ def parties_block(context):
     bill_to = [context.paragraph(fmt('bill_to'), 'label'),
         context.markup(f'<b>{escape(buyer.name)}</b>'),
         context.paragraph('\n'.join(buyer.address.printed_lines()))]
-    ids = []
-    if buyer.vat_number:
-        ids.append(f"{fmt('vat_number')} {buyer.vat_number}")
-    if buyer.siren:
-        ids.append(f"{fmt('siren')} {buyer.siren}")
+    ids = content.party_identifiers(buyer, fmt)
     if ids:
-        bill_to.append(context.paragraph(' · '.join(ids), 'muted'))
+        bill_to.append(context.paragraph(ids, 'muted'))
     deliver_to = []
     if doc.delivery_address:
         deliver_to = [context.paragraph(fmt('deliver_to'), 'label'),
@@ -285,22 +266,16 @@ def _line_description(context, line):
         description = (
             f'<font color="#555f6b">{escape(line.product_code)}</font> '
             + description)
-    below = [escape(line.note).replace('\n', '<br/>')] if line.note else []
-    below += [escape(context.fmt('field_value', label=f.label,
-                value=f.value)).replace('\n', '<br/>')
-        for f in line.extra_fields]
-    for text in below:
-        description += (
-            '<br/><font size="7" color="#555f6b">%s</font>' % text)
+    for text in content.line_notes(line, context.fmt):
+        description += '<br/><font size="7" color="#555f6b">%s</font>' % (
+            escape(text).replace('\n', '<br/>'))
     return Paragraph(description, context.styles['cell'])
 
 
 def totals_block(context):
     doc, fmt = context.document, context.fmt
     tax_rows = [[fmt('vat_rate'), fmt('vat_base'), fmt('vat_amount')]]
-    for tax in doc.tax_summary:
-        tax_rows.append([fmt.percent(tax.rate), fmt.money(tax.base),
-                fmt.money(tax.amount)])
+    tax_rows += [list(row) for row in content.tax_rows(doc, fmt)]
     taxes = Table(tax_rows, colWidths=[16 * mm, 28 * mm, 26 * mm],
         hAlign='LEFT')
     taxes.setStyle(TableStyle([
@@ -313,24 +288,8 @@ def totals_block(context):
                 ('BOTTOMPADDING', (0, 0), (-1, -1), 1.5),
                 ]))
 
-    totals = [[fmt('untaxed_amount'), fmt.money(doc.untaxed_amount)]]
-    if doc.discount_total:
-        totals.append([fmt('discount_total'), fmt.money(doc.discount_total)])
-    totals.append([fmt('tax_amount'), fmt.money(doc.tax_amount)])
-    totals.append([fmt('total_amount'), fmt.money(doc.total_amount)])
-    strong = [len(totals) - 1]
-    for deposit in doc.deposits:
-        totals.append([fmt('deposit_deducted', number=deposit.number,
-                    date=fmt.date(deposit.date)),
-                fmt.money(-deposit.amount)])
-    if doc.amount_paid:
-        totals.append([fmt('amount_paid'), fmt.money(-doc.amount_paid)])
-    if doc.prepaid_amount or doc.kind == CREDIT_NOTE:
-        label = ('amount_to_refund' if doc.kind == CREDIT_NOTE
-            else 'amount_due')
-        totals.append([fmt(label), fmt.money(doc.amount_due)])
-    else:
-        totals[-1][0] = fmt('amount_due') + ' · ' + totals[-1][0]
+    totals, strong = content.totals(doc, fmt)
+    strong = [strong]
     last = len(totals) - 1
     highlight = ParagraphStyle('total', context.styles['base'],
         fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=colors.white)
@@ -363,26 +322,13 @@ def totals_block(context):
 
 def payment_block(context):
     doc, fmt = context.document, context.fmt
-    seller = doc.seller
     if doc.kind == CREDIT_NOTE:
         return []
     lines = [context.paragraph(fmt('payment'), 'heading')]
     if doc.amount_due <= 0:
         lines.append(context.paragraph(fmt('nothing_due')))
         return [KeepTogether(lines), Spacer(1, 4 * mm)]
-    facts = []
-    if doc.payment_terms:
-        facts.append((fmt('payment_terms'), doc.payment_terms))
-    if doc.due_date:
-        facts.append((fmt('due_date'), fmt.date(doc.due_date)))
-    if seller.iban:
-        facts.append((fmt('bank_transfer'), ''))
-        facts.append((fmt('iban'), _group_iban(seller.iban)))
-        if seller.bic:
-            facts.append((fmt('bic'), seller.bic))
-        if seller.bank_name:
-            facts.append((fmt('bank'), seller.bank_name))
-        facts.append((fmt('payment_reference'), doc.payment_reference))
+    facts = content.payment_facts(doc, fmt, _group_iban)
     if not facts:
         # Nothing to say on how to pay (no terms, no due date, no bank
         # account): the amount due in the totals is enough
@@ -424,20 +370,7 @@ def notes_block(context):
 
 
 def legal_block(context):
-    doc, fmt = context.document, context.fmt
-    texts = []
-    for tax in doc.tax_summary:
-        if tax.category != 'S' or tax.exemption_reason:
-            text = fmt.exemption(tax)
-            if text and text not in texts:
-                texts.append(text)
-    if doc.kind != CREDIT_NOTE:
-        if doc.late_payment_rate is not None:
-            texts.append(fmt('late_payment',
-                    rate=fmt.number(doc.late_payment_rate, strip=True),
-                    indemnity=fmt.money(doc.recovery_indemnity)))
-        texts.append(doc.early_payment_discount
-            or fmt('early_payment_default'))
+    texts = content.legal_texts(context.document, context.fmt)
     return [KeepTogether([context.paragraph(t, 'muted') for t in texts])]
 
 
@@ -460,7 +393,7 @@ def render(document):
     fmt = Formatter(document.language, document.currency)
     context = RenderContext(document, fmt, _styles())
     footer_lines = _wrap(footer_text(document, fmt), FONT, 6.8, BODY_WIDTH)
-    heading = f"{title(context)} {fmt('number')} {document.number}"
+    heading = content.heading(document, fmt)
 
     def decorate(canvas, page, pages):
         canvas.saveState()

@@ -125,3 +125,34 @@ def test_no_epc_code_when_nothing_due():
     document = sample_invoice()
     document.currency = 'USD'
     assert epc.make_qr(document) is None
+
+
+def test_epc_code_with_a_fixed_mask_is_what_segno_would_make():
+    "Same payload, level M, version as small as segno's own helper picks"
+    import segno.helpers
+    document = sample_invoice()
+    for number, buyer in [('F-1', "A"), ('F-2026-00042', "B" * 200)]:
+        document.number, document.buyer.name = number, buyer
+        ours = epc.make_qr(document)
+        reference = segno.helpers.make_epc_qr(**epc._arguments(document))
+        assert ours.mask == epc.MASK
+        assert (ours.version, ours.error) == (
+            reference.version, reference.error)
+        assert ours.version <= 13
+
+
+def test_content_is_shared_by_the_pdf_and_the_odt():
+    "The ODT template reads the same strings as the PDF prints"
+    from mentorsig_invoicing.document import content
+    document = sample_invoice(lines=2)
+    document.lines[0].extra_fields = [model.ExtraField("Lot", "B")]
+    text = content.document_text(document)
+    assert text.title == 'FACTURE'
+    assert text.due == ('Net à payer', content.formatter(document).money(
+            document.amount_due))
+    assert [r.kind for r in text.rows] == [
+        'section', 'line', 'line', 'subtotal', 'section', 'line', 'line',
+        'subtotal']
+    assert text.rows[1].notes == ['Lot : B']
+    assert ('Chantier', "Lyon Presqu'île") in text.facts
+    assert any('pénalités' in t for t in text.legal)
