@@ -205,6 +205,9 @@ def lines_block(context):
         ('LEFTPADDING', (0, 0), (-1, -1), 3),
         ('RIGHTPADDING', (0, 0), (-1, -1), 3),
         ]
+    # One rule command per run of consecutive lines, not one per line:
+    # fewer commands for reportlab to resolve on every cell
+    runs = []
     for item in doc.items_with_subtotals():
         row = len(rows)
         if isinstance(item, Section):
@@ -226,7 +229,12 @@ def lines_block(context):
                 ]
         else:
             rows.append(_line_row(context, item, widths[0]))
-            commands.append(('LINEBELOW', (0, row), (-1, row), 0.3, RULE))
+            if runs and runs[-1][1] == row - 1:
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+    commands += [('LINEBELOW', (0, first), (-1, last), 0.3, RULE)
+        for first, last in runs]
     table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle(commands))
     return [table, Spacer(1, 5 * mm)]
