@@ -485,6 +485,58 @@ def create_extra_fields(draft_invoice):
     draft_invoice.save()
 
 
+def create_contracts_and_interventions(company, customers, products, today):
+    """A maintenance contract with its period of this month due, and a
+    finished intervention with its timesheet lines, both not invoiced yet:
+    the user clicks "Invoice" on them"""
+    RuleSet = Model.get('sale.subscription.recurrence.rule.set')
+    Service = Model.get('sale.subscription.service')
+    Subscription = Model.get('sale.subscription')
+    monthly = RuleSet(name="Mensuel")
+    rule, = monthly.rules
+    rule.freq = 'monthly'
+    rule.interval = 1
+    monthly.save()
+    service = Service(product=products[2], consumption_recurrence=monthly)
+    service.save()
+    contract = Subscription(party=customers[5], start_date=today.replace(day=1),
+        invoice_recurrence=monthly, description="Assistance mensuelle")
+    contract.mentorsig_post_invoices = True
+    line = contract.lines.new()
+    line.service = service
+    line.quantity = 1
+    contract.click('quote')
+    contract.click('run')
+
+    Party = Model.get('party.party')
+    Employee = Model.get('company.employee')
+    Work = Model.get('project.work')
+    Timesheet = Model.get('timesheet.line')
+    technician = Employee(party=Party(name="Luc Technicien"),
+        company=type(company)(company.id))
+    technician.party.save()
+    technician.save()
+    intervention = Work(name="Rénovation du chauffage", type='project',
+        party=customers[1], project_invoice_method='timesheet',
+        product=products[4], timesheet_available=True)
+    intervention.children.new(name="Diagnostic", type='task',
+        product=products[4], timesheet_available=True)
+    intervention.save()
+    task, = intervention.children
+    for work, hours, age in [
+            (task, 3, 2), (intervention, 5, 1), (intervention, 2, 0)]:
+        timesheet = Timesheet(employee=technician,
+            date=today - relativedelta(days=age),
+            duration=dt.timedelta(hours=hours))
+        timesheet.work, = work.timesheet_works
+        timesheet.save()
+    task.progress = 1
+    task.save()
+    intervention.progress = 1
+    intervention.save()
+    return contract, intervention
+
+
 def build(today=None):
     if today is None:
         today = dt.date.today()
@@ -503,6 +555,7 @@ def build(today=None):
     invoices = create_invoices(customers, products, payment_method, today)
     invoices['deposit'] = create_sale_deposit(sales[1], today)
     create_extra_fields(invoices['draft'])
+    create_contracts_and_interventions(company, customers, products, today)
     create_users(company)
     mark_configuration_done()
     return company, invoices

@@ -15,6 +15,8 @@ MODULES = [
     'mentorsig_payment_links',
     'account_fr',
     'sale',
+    'sale_subscription',
+    'project_invoice',
     ]
 MENTORSIG_MODULES = [m for m in MODULES if m.startswith('mentorsig_')]
 ADMIN_EMAIL = 'admin@mentorsig.example'
