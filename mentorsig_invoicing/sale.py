@@ -317,7 +317,8 @@ class Sale(metaclass=PoolMeta):
                 description = gettext(
                     'mentorsig_invoicing.msg_sale_deposit_deducted',
                     invoice=deposit.number or deposit.rec_name,
-                    rate=rate_label(deposit_line.taxes))
+                    rate=rate_label(
+                        deposit_line.taxes, deposit_line.tax_date))
             lines.append(InvoiceLine(
                     invoice=invoice,
                     company=invoice.company,
@@ -452,15 +453,21 @@ class Sale(metaclass=PoolMeta):
         return invoice
 
 
-def rate_label(taxes):
-    "The text of the rate of a set of taxes: '20 %', '5,5 %' or their names"
+def rate_label(taxes, date=None):
+    """The text of the rate of a set of taxes at a date: '20 %', '5,5 %' or
+    their names. Parent taxes (account_fr dates its rates with children)
+    count by the children that apply."""
     pool = Pool()
     Lang = pool.get('ir.lang')
+    Tax = pool.get('account.tax')
+    Date = pool.get('ir.date')
     if not taxes:
         return gettext('mentorsig_invoicing.msg_sale_no_tax')
-    if all(t.type == 'percentage' for t in taxes):
+    applied = [c['tax'] for c in Tax.compute(
+            list(taxes), Decimal(1), 1, date or Date.today())]
+    if applied and all(t.type == 'percentage' for t in applied):
         return deposit_rules.format_rate(
-            sum((t.rate for t in taxes), Decimal(0)),
+            sum((t.rate for t in applied), Decimal(0)),
             Lang.get().decimal_point)
     return ', '.join(t.rec_name for t in taxes)
 
