@@ -99,6 +99,15 @@ class Invoice(metaclass=PoolMeta):
         return 'invoice'
 
     @classmethod
+    def default_party(cls):
+        # Set by "Invoice" on the customer card; a "default_party" key would
+        # also default the party of the lines and of the accounting move
+        party = Transaction().context.get('mentorsig_invoice_party')
+        if party is not None:
+            return party
+        return getattr(super(), 'default_party', lambda: None)()
+
+    @classmethod
     def get_amount_paid(cls, invoices, name):
         amounts = {}
         for invoice in invoices:

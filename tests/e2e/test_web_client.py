@@ -2,8 +2,10 @@
 # this repository contains the full copyright notices and license terms.
 """A new user's first minutes in the real web client (sao) on the demo."""
 import os
+import re
 
 from demo_server import ADMIN_PASSWORD
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 TIMEOUT = 30_000
@@ -75,3 +77,115 @@ def test_mentorsig_configuration_in_french(demo_server, page, output_dir):
     expect(page.locator('#menu').get_by_text('Financier', exact=True)) \
         .to_be_visible()
     page.screenshot(path=os.path.join(output_dir, 'configuration-fr.png'))
+
+
+def number_shown(scope, name):
+    "The text a numeric field shows (sao swaps in a number input to edit)"
+    return scope.locator('input[name="%s"][type="text"]' % name)
+
+
+def fill_number(scope, name, value):
+    number_shown(scope, name).click()
+    editor = scope.locator('input[name="%s"][type="number"]' % name)
+    editor.fill(value)
+    editor.press('Tab')
+
+
+def choose(page, scope, name, text):
+    "Fill a many2one: the client asks to pick when it finds more than one"
+    field = scope.locator('input[name="%s"]' % name)
+    field.fill(text)
+    field.press('Tab')
+    search = page.locator('.modal-dialog:visible').filter(
+        has=page.locator('h4', has_text='Search'))
+    try:
+        search.get_by_role('row').filter(has_text=text).first.click(
+            timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass  # the only match was taken
+    else:
+        search.get_by_role('button', name='OK', exact=True).click()
+    expect(field).to_have_value(text)
+
+
+def click_until_closed(dialog, button):
+    """Click a wizard button until its dialog closes: sao ignores a click
+    that comes while it still sets up the step (as a user, one clicks
+    again)"""
+    for attempt in range(3):
+        dialog.locator('.modal-footer').get_by_role(
+            'button', name=button, exact=True).click()
+        try:
+            expect(dialog).to_have_count(0, timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(dialog).to_have_count(0)
+
+
+def test_invoice_from_customer_card(demo_server, page, output_dir):
+    """From the customer's card: Invoice, a product line, post, a partial
+    payment, and the amount still due on the form"""
+    login(page, demo_server)
+    open_menu(page, 'Parties')
+    # the menu and its entry have the same name
+    page.locator('#menu').get_by_text('Parties', exact=True).nth(1).click()
+    visible_rows(page).filter(has_text='Librairie Moreau').first.dblclick(
+        position={'x': 300, 'y': 12})
+    party_form = page.locator('.form:visible')
+    expect(party_form.locator('input[name="name"]')).to_have_value(
+        'Librairie Moreau')
+    party_form.get_by_role('button', name='Invoice', exact=True).click()
+
+    # A new customer invoice for the customer, opened in its own tab
+    form = page.locator('.form:visible')
+    expect(form.locator('input[name="party"]')).to_have_value(
+        'Librairie Moreau', timeout=TIMEOUT)
+    expect(form.locator('input[name="payment_term"]')).not_to_have_value('')
+
+    # A product line: price and VAT come from the product
+    lines = form.locator('.form-one2many').filter(
+        has=page.locator('.form-one2many-string', has_text='Lines'))
+    lines.get_by_role('button', name='New', exact=True).first.click()
+    dialog = page.locator('.modal-dialog:visible').last
+    choose(page, dialog, 'product', 'Clavier ergonomique')
+    expect(number_shown(dialog, 'unit_price')).to_have_value(
+        re.compile(r'^79\.0+$'))
+    fill_number(dialog, 'quantity', '2')
+    dialog.locator('.modal-footer').get_by_role(
+        'button', name='Add', exact=True).click()
+    expect(number_shown(form, 'total_amount')).to_have_value(
+        re.compile(r'189\.60'))
+    page.keyboard.press('Control+s')
+    expect(form.locator('input[name="number"]')).to_have_value('')
+
+    # Post it (the client asks for confirmation)
+    form.get_by_role('button', name='Post', exact=True).click()
+    page.locator('.modal-dialog:visible').get_by_role(
+        'button', name='OK', exact=True).click()
+    expect(form.locator('select[name="state"], input[name="state"]')
+        .first).to_have_value(re.compile('[Pp]osted'))
+    expect(form.locator('input[name="number"]')).not_to_have_value('')
+
+    # A partial payment of 100 EUR by bank transfer
+    form.get_by_role('button', name='Pay', exact=True).click()
+    wizard = page.locator('.modal-dialog:visible').last
+    fill_number(wizard, 'amount', '100')
+    wizard.locator('select[name="payment_method"]').select_option(
+        label='Virement bancaire')
+    wizard.get_by_role('button', name='OK', exact=True).click()
+    ask = page.locator('.modal-dialog:visible').filter(
+        has=page.locator('select[name="type"]'))
+    expect(number_shown(ask, 'amount')).to_have_value(re.compile(r'100\.00'))
+    ask.locator('select[name="type"]').select_option(label='Partial Payment')
+    click_until_closed(ask, 'OK')
+
+    # The form shows what is still due: 189.60 - 100.00
+    form.get_by_role('tab', name='Payment').click()
+    expect(number_shown(form, 'amount_to_pay')).to_have_value(
+        re.compile(r'89\.60'))
+    expect(number_shown(form, 'amount_paid')).to_have_value(
+        re.compile(r'100\.00'))
+    path = os.path.join(output_dir, 'invoice-from-customer-card.png')
+    page.screenshot(path=path)
+    assert os.path.getsize(path) > 10_000
