@@ -212,16 +212,17 @@ class Invoice(metaclass=PoolMeta):
         maturities = [l.maturity_date for l in (self.lines_to_pay or [])
             if l.maturity_date and not l.reconciliation]
         sign = -1 if (self.total_amount or 0) < 0 else 1
-        amount_due = (self.amount_to_pay
-            if self.state in {'posted', 'paid'} else self.total_amount)
+        total = self.total_amount or 0
+        amount_due = (self.amount_to_pay or 0
+            if self.state in {'posted', 'paid'} else total)
         return email_rules.placeholders(
             language, self.currency.code,
             customer=self.party.rec_name,
             number=self.number or '',
             invoice_date=self.invoice_date,
-            amount=(self.total_amount or 0) * sign,
-            amount_due=(amount_due or 0) * sign,
-            amount_paid=(getattr(self, 'amount_paid', None) or 0) * sign,
+            amount=total * sign,
+            amount_due=amount_due * sign,
+            amount_paid=(total - amount_due) * sign,
             due_date=min(maturities) if maturities else None,
             company=self.company.rec_name,
             reference=self.reference or '',
@@ -329,11 +330,14 @@ class Invoice(metaclass=PoolMeta):
         pool = Pool()
         Template = pool.get('ir.email.template')
         template = Template(template_id) if template_id else None
-        # Lock first: a concurrent storage of the document then fails this
-        # transaction before anything is sent, and it is retried
-        ids = [i.id for i in invoices]
-        cls.lock(ids)
-        for invoice in cls.browse(ids):
+        # A document still to store is stored here: lock first, so that a
+        # concurrent storage fails this transaction before anything is
+        # sent (and the task is retried), never after
+        to_lock = [i for i in invoices
+            if i.mentorsig_document_frozen and not i.mentorsig_document]
+        if to_lock:
+            cls.lock(to_lock)
+        for invoice in cls.browse([i.id for i in invoices]):
             try:
                 invoice.mentorsig_email_send(template)
             except InvoiceEmailError as exception:
