@@ -5,6 +5,9 @@ on an invoice, the sales of an invoice, the check that no order line is
 invoiced twice, and the "Invoice" wizard of the sale."""
 from decimal import Decimal
 
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -13,7 +16,42 @@ from trytond.pyson import Eval
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import deposit_rules
+from .document import pdf
+from .document.layout import FONT, FONT_BOLD, MUTED
 from .exceptions import SaleInvoiceError
+
+# The deposits printed under the totals of a final invoice
+DEPOSIT_LABELS = {
+    'fr': ("Total avant acomptes", "Déjà facturé en acompte",
+        "Reste à facturer"),
+    'en': ("Total before deposits", "Already invoiced as deposit",
+        "Remaining amount"),
+    }
+
+
+def deposits_block(context):
+    "What the deposits deducted on the invoice came to"
+    deposits = context.document.extensions.get('deposits')
+    if not deposits:
+        return []
+    fmt = context.fmt
+    labels = DEPOSIT_LABELS.get(fmt.language, DEPOSIT_LABELS['en'])
+    rows = [
+        [labels[0], fmt.money(deposits['total_before'])],
+        [labels[1], fmt.money(-deposits['deducted'])],
+        [labels[2], fmt.money(deposits['remaining'])],
+        ]
+    table = Table(rows, colWidths=[52 * mm, 30 * mm], hAlign='RIGHT')
+    table.setStyle(TableStyle([
+                ('FONT', (0, 0), (-1, -1), FONT, 8),
+                ('FONT', (0, -1), (-1, -1), FONT_BOLD, 8),
+                ('TEXTCOLOR', (0, 0), (-1, -2), MUTED),
+                ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
+                ]))
+    return [table, Spacer(1, 4 * mm)]
+
+
+pdf.register_block(pdf.Block('deposits', deposits_block), after='totals')
 
 
 class Invoice(metaclass=PoolMeta):
@@ -65,6 +103,16 @@ class Invoice(metaclass=PoolMeta):
             for name in names:
                 result[name][invoice.id] = values[name]
         return result
+
+    def mentorsig_document_data(self):
+        document = super().mentorsig_document_data()
+        if self.deposit_deducted_amount and self.total_amount >= 0:
+            document.extensions['deposits'] = {
+                'total_before': self.total_before_deposits,
+                'deducted': self.deposit_deducted_amount,
+                'remaining': self.total_amount,
+                }
+        return document
 
     def get_sales(self, name):
         pool = Pool()
