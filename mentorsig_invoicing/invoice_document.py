@@ -13,6 +13,7 @@ demand through a cache keyed on the SHA-256 of the document's content, so
 printing an unchanged draft twice renders once.
 """
 import hashlib
+import logging
 from decimal import Decimal
 
 from trytond.cache import Cache
@@ -23,6 +24,8 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 from .document import content, facturx, model, pdf
+
+logger = logging.getLogger(__name__)
 
 
 def _address(address):
@@ -326,6 +329,19 @@ class Invoice(metaclass=PoolMeta):
     def mentorsig_pdf(self):
         "The stored PDF of a posted invoice, else the draft's current one"
         if self.mentorsig_document_frozen:
+            if not self.mentorsig_document and self.mentorsig_document_sha256:
+                # The file is lost from the filestore (a database copied
+                # without it): render again; the same content gives the
+                # same bytes, put back only when its SHA-256 matches
+                data = self.mentorsig_render()
+                if (hashlib.sha256(data).hexdigest()
+                        == self.mentorsig_document_sha256):
+                    self.mentorsig_document = data
+                    self.save()
+                else:
+                    logger.warning("stored document of %s lost, rendered "
+                        "again with another content", self.rec_name)
+                return data
             if not self.mentorsig_document:
                 self.mentorsig_store_documents([self])
             return bytes(self.mentorsig_document)

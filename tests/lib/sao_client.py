@@ -1,0 +1,68 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Helpers of the e2e tests: log in the web client (sao), open a menu,
+and JSON-RPC to the server, to check what the browser stored."""
+import base64
+import json
+import urllib.request
+
+from demo_server import ADMIN_PASSWORD
+from playwright.sync_api import expect
+
+TIMEOUT = 30_000
+
+
+def login(page, server, login='admin', password=ADMIN_PASSWORD):
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server.url + '#' + server.database.name)
+    # sao lists the databases first: a click before the list is ignored
+    expect(page.locator('#database:visible')).to_have_value(
+        server.database.name, timeout=180_000)
+    page.fill('#login', login)
+    page.get_by_role('button', name='Login').click()
+    password_input = page.locator('input[type="password"]:visible')
+    password_input.fill(password)
+    password_input.press('Enter')
+    expect(page.locator('#menu')).to_be_visible()
+
+
+def open_menu(page, *path):
+    for name in path:
+        page.locator('#menu').get_by_text(name, exact=True).first.click()
+
+
+def visible_rows(page):
+    return page.locator('.tab-content:visible table.tree tbody tr:visible')
+
+
+class RPC:
+    "A logged-in JSON-RPC session on the demo database"
+
+    def __init__(self, server, login='admin', password=ADMIN_PASSWORD):
+        self.url = '%s%s/rpc/' % (server.url, server.database.name)
+        user_id, session, *_ = self._call(
+            'common.db.login', [login, {'password': password}, 'en'])
+        token = '%s:%s:%s' % (login, user_id, session)
+        self.headers = {
+            'Authorization': 'Session ' + base64.b64encode(
+                token.encode()).decode(),
+            }
+        self.context = self._call('model.res.user.get_preferences',
+            [True, {}], headers=self.headers)
+
+    def _call(self, method, params, headers=None):
+        request = urllib.request.Request(
+            self.url, data=json.dumps({
+                    'id': 1, 'method': method, 'params': params,
+                    }).encode(),
+            headers={'Content-Type': 'application/json', **(headers or {})})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        if answer.get('error'):
+            raise RuntimeError('%s: %s' % (method, answer['error']))
+        return answer['result']
+
+    def __call__(self, method, *params):
+        "Call a model method with the user's context"
+        return self._call(
+            method, list(params) + [self.context], headers=self.headers)
