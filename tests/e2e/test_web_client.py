@@ -4,36 +4,9 @@
 import os
 import re
 
-from demo_server import ADMIN_PASSWORD
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
-
-TIMEOUT = 30_000
-
-
-def login(page, server, login='admin', password=ADMIN_PASSWORD):
-    page.set_default_timeout(TIMEOUT)
-    page.goto(server.url + '#' + server.database.name)
-    # sao lists the databases first (on PostgreSQL trytond opens each one
-    # of the server): a click before the list arrives is ignored
-    expect(page.locator('#database:visible')).to_have_value(
-        server.database.name, timeout=180_000)
-    page.fill('#login', login)
-    page.get_by_role('button', name='Login').click()
-    password_input = page.locator('input[type="password"]:visible')
-    password_input.fill(password)
-    password_input.press('Enter')
-    # The menu is the first thing a logged-in user sees
-    expect(page.locator('#menu')).to_be_visible()
-
-
-def open_menu(page, *path):
-    for name in path:
-        page.locator('#menu').get_by_text(name, exact=True).first.click()
-
-
-def visible_rows(page):
-    return page.locator('.tab-content:visible table.tree tbody tr:visible')
+from sao_client import TIMEOUT, login, open_menu, visible_rows
 
 
 def test_customer_invoices_listed(demo_server, page, output_dir):
