@@ -183,6 +183,14 @@ def create_accounting(company, today):
         found = Account.find([
                 ('company', '=', company.id), ('code', '=', code)], limit=1)
         accounts[key], = found
+    # Free lines of customer invoices (no product) take this account
+    AccountConfiguration = Model.get('account.configuration')
+    account_configuration = AccountConfiguration(1)
+    account_configuration.default_category_account_revenue = (
+        accounts['services'])
+    account_configuration.default_category_account_expense = (
+        accounts['expense'])
+    account_configuration.save()
     return accounts
 
 

@@ -318,16 +318,59 @@ class InvoiceLine(metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
 
     @fields.depends('unit_price', 'quantity', 'currency', 'company',
-        '_parent_invoice.currency', '_parent_invoice.invoice_date',
-        '_parent_invoice.company')
+        'description', '_parent_invoice.currency',
+        '_parent_invoice.invoice_date', '_parent_invoice.company')
     def on_change_product(self):
         super().on_change_product()
-        # The host leaves the price of a customer line to the user; the
-        # documents that set it (sale, contract, intervention) set it first
-        if (self.product and self.unit_price is None
+        if (self.product
                 and (self.invoice.type if self.invoice
                     else self.invoice_type) == 'out'):
-            self.unit_price = self._mentorsig_sale_price()
+            # The host leaves the price and the description of a customer
+            # line to the user; the documents that set them (sale,
+            # contract, intervention) set them first
+            if self.unit_price is None:
+                self.unit_price = self._mentorsig_sale_price()
+            if not self.description:
+                self.description = self._mentorsig_product_description()
+
+    @fields.depends('product', 'account', 'description', 'invoice',
+        'invoice_type', '_parent_invoice.type', 'company',
+        methods=['on_change_account'])
+    def on_change_description(self):
+        # A free line (no product) of a customer invoice takes the default
+        # revenue account of the accounting configuration, and the taxes of
+        # that account, as soon as it is described: the host leaves both
+        # empty and refuses to save the line
+        type_ = self.invoice.type if self.invoice else self.invoice_type
+        if (not self.product and not self.account and self.description
+                and type_ == 'out'):
+            account = self._mentorsig_free_line_account()
+            if account:
+                self.account = account
+                self.on_change_account()
+
+    def _mentorsig_free_line_account(self):
+        "The account of a customer line without product"
+        pool = Pool()
+        Configuration = pool.get('account.configuration')
+        company = self.invoice.company if self.invoice else self.company
+        with Transaction().set_context(
+                company=company.id if company else None):
+            account = Configuration(1).get_multivalue(
+                'default_category_account_revenue',
+                company=company.id if company else None)
+        return account
+
+    def _mentorsig_product_description(self):
+        "The product's description in the customer's language"
+        pool = Pool()
+        Product = pool.get('product.product')
+        party = self.invoice.party if self.invoice else self.party
+        context = {}
+        if party and party.lang:
+            context['language'] = party.lang.code
+        with Transaction().set_context(**context):
+            return Product(self.product.id).description
 
     def _mentorsig_sale_price(self):
         "The product's sale price in the line's unit and currency"
