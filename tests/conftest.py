@@ -36,3 +36,35 @@ def _activate_module(modules, lang='en'):
 
 
 _test_tryton.activate_module = _activate_module
+
+
+# A scenario's database is the suite's modules plus a company and a chart
+# (tools.activate_modules with set-up functions). When it is not cached yet
+# but the bare database of the ModuleTestCases is (they run first), start
+# from a copy of that one and run only the set-up functions: one module
+# activation less per cold run (about five minutes on PostgreSQL).
+from trytond.tests import tools as _tools  # noqa: E402
+
+_host_activate_modules = _tools.activate_modules
+
+
+def _activate_modules(modules, *setup):
+    if isinstance(modules, str):
+        modules = [modules]
+    cache_name = '-'.join(sorted(modules))
+    if setup_name := '|'.join(_tools._func_name(f) for f in setup):
+        cache_name += f'--{setup_name}'
+    if not setup:
+        return _host_activate_modules(modules, *setup)
+    if _test_tryton.restore_db_cache(cache_name):
+        return _tools._get_config()
+    if _test_tryton.restore_db_cache('-'.join(sorted(modules))):
+        config = _tools._get_config()
+        for func in setup:
+            func(config=config)
+        _test_tryton.backup_db_cache(cache_name)
+        return config
+    return _host_activate_modules(modules, *setup)
+
+
+_tools.activate_modules = _activate_modules
