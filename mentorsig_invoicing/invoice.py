@@ -354,12 +354,9 @@ class InvoiceLine(metaclass=PoolMeta):
         pool = Pool()
         Configuration = pool.get('account.configuration')
         company = self.invoice.company if self.invoice else self.company
-        with Transaction().set_context(
-                company=company.id if company else None):
-            account = Configuration(1).get_multivalue(
-                'default_category_account_revenue',
-                company=company.id if company else None)
-        return account
+        return Configuration(1).get_multivalue(
+            'default_category_account_revenue',
+            company=company.id if company else None)
 
     def _mentorsig_product_description(self):
         "The product's description in the customer's language"
