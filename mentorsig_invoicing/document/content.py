@@ -119,10 +119,6 @@ def totals(document, fmt):
     rows.append((fmt('tax_amount'), fmt.money(document.tax_amount)))
     rows.append((fmt('total_amount'), fmt.money(document.total_amount)))
     strong = len(rows) - 1
-    for deposit in document.deposits:
-        rows.append((fmt('deposit_deducted', number=deposit.number,
-                    date=fmt.date(deposit.date)),
-                fmt.money(-deposit.amount)))
     if document.amount_paid:
         rows.append((fmt('amount_paid'), fmt.money(-document.amount_paid)))
     if document.prepaid_amount or document.kind == CREDIT_NOTE:

@@ -184,10 +184,6 @@ def _notes(document):
     notes += [(note, NOTE_GENERAL) for note in document.notes]
     notes += [(f'{f.label}: {f.value}', NOTE_GENERAL)
         for f in document.extra_fields]
-    for deposit in document.deposits:
-        notes.append((fmt('deposit_deducted', number=deposit.number,
-                    date=fmt.date(deposit.date))
-                + ': ' + fmt.money(deposit.amount), NOTE_GENERAL))
     if document.kind != CREDIT_NOTE:
         if document.late_payment_rate is not None:
             notes.append((fmt('late_payment',

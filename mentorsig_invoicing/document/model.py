@@ -141,14 +141,6 @@ class Section:
 
 
 @dataclass
-class Deposit:
-    "A deposit invoice already paid, deducted from this invoice's total"
-    number: str
-    date: datetime.date
-    amount: Decimal  # including VAT
-
-
-@dataclass
 class ExtraField:
     "A user-defined field marked for printing"
     label: str
@@ -183,7 +175,6 @@ class InvoiceDocument:
     delivery_address: Address = None
     currency: str = 'EUR'
     language: str = 'fr'
-    deposits: list = field(default_factory=list)
     amount_paid: Decimal = Decimal(0)
     payment_terms: str = ''
     # French mandatory mentions (Code de commerce L441-9)
@@ -295,13 +286,14 @@ class InvoiceDocument:
         return self.untaxed_amount + self.tax_amount
 
     @property
-    def deposits_amount(self):
-        return sum((d.amount for d in self.deposits), Decimal(0))
-
-    @property
     def prepaid_amount(self):
-        "Deposits deducted and payments received (EN 16931 BT-113)"
-        return self.deposits_amount + self.amount_paid
+        """Payments received (EN 16931 BT-113)
+
+        A deposit invoice is deducted by lines of negative quantity on the
+        final invoice, one per VAT rate (see sale.py), so that the VAT
+        given back is in the tax summary; it is not a prepaid amount.
+        """
+        return self.amount_paid
 
     @property
     def amount_due(self):

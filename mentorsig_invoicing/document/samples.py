@@ -3,14 +3,15 @@
 """Sample invoice documents for the tests, the bench and the docs preview.
 
 One realistic French invoice: three VAT rates (20, 10 and 5.5 %), a line
-discount, two sections, a deposit deducted, the legal mentions.
+discount, two sections, a deposit deducted (as the
+final invoice of an order deducts it: a line of quantity -1 at 20 %), the legal mentions.
 """
 import datetime
 import io
 from decimal import Decimal
 
 from .model import (
-    INVOICE, Address, Deposit, ExtraField, InvoiceDocument, Line, Party,
+    INVOICE, Address, ExtraField, InvoiceDocument, Line, Party,
     Section, Seller)
 
 
@@ -76,6 +77,17 @@ def sample_invoice(lines=6, language='fr', kind=INVOICE, deposit=True):
             "Ouvrages techniques" if language == 'fr' else "Technical books",
             Decimal('3'), Decimal('42.50'), Decimal('5.5'),
             unit='pièce' if language == 'fr' else 'piece', unit_code='H87'))
+    if deposit:
+        # 1,000.00 EUR paid as a deposit at 20 %: 833.33 before tax
+        items.append(Section(
+                "Acomptes" if language == 'fr' else "Deposits",
+                show_subtotal=False))
+        items.append(Line(
+                "Acompte déduit, facture A-2026-00007 du 02/10/2026"
+                if language == 'fr'
+                else "Deposit deducted, invoice A-2026-00007 of 2026-10-02",
+                Decimal('-1'), Decimal('833.33'), Decimal('20'),
+                unit='', unit_code='C62'))
     return InvoiceDocument(
         kind=kind, number='F-2026-00042', seller=seller(), buyer=buyer(),
         invoice_date=datetime.date(2026, 11, 27),
@@ -85,9 +97,6 @@ def sample_invoice(lines=6, language='fr', kind=INVOICE, deposit=True):
             ["Zone artisanale", "8 allée des Fours"], '69100',
             "Villeurbanne"),
         items=items, language=language,
-        deposits=[Deposit(
-                'A-2026-00007', datetime.date(2026, 10, 2),
-                Decimal('1000.00'))] if deposit else [],
         payment_terms="30 jours net" if language == 'fr' else "30 days net",
         late_payment_rate=Decimal('12.15'),
         order_reference='BC-7781',

@@ -24,19 +24,24 @@ def test_line_amounts_after_discount():
 def test_totals_with_three_rates_discount_and_deposit():
     document = sample_invoice(lines=6)
     # 4 lines at 1200 and 2 discounted lines at 1080, then 226.80 at 10 %
-    # and 127.50 at 5.5 %
-    assert document.untaxed_amount == Decimal('7314.30')
+    # and 127.50 at 5.5 %, less the deposit deducted: 833.33 at 20 %
+    assert document.untaxed_amount == Decimal('6480.97')
     assert document.discount_total == Decimal('240.00')
     assert [(t.rate, t.base, t.amount) for t in document.tax_summary] == [
-        (Decimal('20'), Decimal('6960.00'), Decimal('1392.00')),
+        # 6126.67 * 20 % = 1225.334: the deposit's VAT is given back
+        (Decimal('20'), Decimal('6126.67'), Decimal('1225.33')),
         (Decimal('10'), Decimal('226.80'), Decimal('22.68')),
         # 7.0125 rounded once for the whole rate
         (Decimal('5.5'), Decimal('127.50'), Decimal('7.01')),
         ]
-    assert document.tax_amount == Decimal('1421.69')
-    assert document.total_amount == Decimal('8735.99')
-    assert document.prepaid_amount == Decimal('1000.00')
+    assert document.tax_amount == Decimal('1255.02')
+    # 8735.99 before the deposit of 1000.00 taxes included
+    assert document.total_amount == Decimal('7735.99')
+    assert document.prepaid_amount == 0
     assert document.amount_due == Decimal('7735.99')
+    deduction = document.lines[-1]
+    assert deduction.amount == Decimal('-833.33')
+    assert deduction.discount_amount == 0
     for value in (document.untaxed_amount, document.tax_amount,
             document.total_amount, document.amount_due):
         assert isinstance(value, Decimal)
@@ -115,7 +120,7 @@ def test_epc_fields_cut_to_their_limits():
 
 def test_no_epc_code_when_nothing_due():
     document = sample_invoice()
-    document.amount_paid = document.total_amount - document.deposits_amount
+    document.amount_paid = document.total_amount
     assert document.amount_due == 0
     assert epc.payload(document) is None
     assert epc.make_qr(sample_invoice(kind=model.CREDIT_NOTE)) is None
@@ -148,11 +153,12 @@ def test_content_is_shared_by_the_pdf_and_the_odt():
     document.lines[0].extra_fields = [model.ExtraField("Lot", "B")]
     text = content.document_text(document)
     assert text.title == 'FACTURE'
-    assert text.due == ('Net à payer', content.formatter(document).money(
+    assert text.due == ('Net à payer · Total TTC', content.formatter(document).money(
             document.amount_due))
     assert [r.kind for r in text.rows] == [
         'section', 'line', 'line', 'subtotal', 'section', 'line', 'line',
-        'subtotal']
+        'subtotal', 'section', 'line']
+    assert text.rows[-1].amount == '-833,33\xa0€'
     assert text.rows[1].notes == ['Lot : B']
     assert ('Chantier', "Lyon Presqu'île") in text.facts
     assert any('pénalités' in t for t in text.legal)

@@ -25,9 +25,9 @@ def test_one_page_invoice_in_french():
             "FACTURE", "N° F-2026-00042", "MentorSiG Démo SAS",
             "Boulangerie Dupont SARL", "Villeurbanne", "27/11/2026",
             "27/12/2026", "Désignation", "Sous-total Prestations",
-            "Total HT", "7 314,30 €", "1 392,00 €", "22,68 €", "7,01 €",
-            "Total TTC", "8 735,99 €", "A-2026-00007", "-1 000,00 €",
-            "Net à payer", "7 735,99 €",
+            "Total HT", "6 480,97 €", "1 225,33 €", "22,68 €", "7,01 €",
+            "Acompte déduit, facture A-2026-00007", "-833,33 €",
+            "Total TTC", "Net à payer", "7 735,99 €",
             "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP",
             "SIREN 732829320 RCS Paris", "FR44732829320",
             "12,15 %", "40,00 €", "Pas d'escompte",
@@ -39,7 +39,8 @@ def test_one_page_invoice_in_french():
 def test_english_strings():
     text, = pages_text(pdf.render(sample_invoice(lines=6, language='en')))
     for expected in ["INVOICE", "Description", "Unit price",
-            "Total excl. VAT", "€8,735.99", "Amount due", "€7,735.99",
+            "Total excl. VAT", "€6,480.97", "Deposit deducted", "Amount due",
+            "€7,735.99",
             "Late payment", "€40.00", "No discount for early payment",
             "Page 1 / 1"]:
         assert expected in text, expected
