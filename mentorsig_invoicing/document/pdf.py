@@ -42,7 +42,8 @@ from reportlab.platypus import (
 from . import content, epc
 from .layout import (
     ACCENT, BODY_WIDTH, CONTINUED_HEADER, FONT, FONT_BOLD, LIGHT, MARGIN_BOTTOM,
-    MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, RULE, QRFlowable,
+    MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PlainText, RULE,
+    QRFlowable,
     _group_iban, _logo, _no_padding, _NumberedCanvas, _styles, _wrap,
     footer_text, register_fonts)
 from .model import CREDIT_NOTE, Section, Subtotal
@@ -57,9 +58,8 @@ class RenderContext:
     width: float = BODY_WIDTH
 
     def paragraph(self, text, style='base'):
-        "A paragraph of plain text (escaped, newlines kept)"
-        return Paragraph(
-            escape(text).replace('\n', '<br/>'), self.styles[style])
+        "A paragraph of plain text (newlines kept)"
+        return PlainText(text, self.styles[style])
 
     def markup(self, markup, style='base'):
         "A paragraph of reportlab markup the caller escaped"

@@ -210,3 +210,37 @@ def test_untaxed_line_states_why():
                 document.seller.vat_number)))
     text, = pages_text(pdf.render(document))
     assert "Opération exonérée de TVA" in text
+
+
+def test_a_note_longer_than_a_page_flows_onto_the_next():
+    "Plain texts wrap on spaces and split between their lines at a page end"
+    document = sample_invoice(lines=2, deposit=False)
+    words = ' '.join(f'mot{index}' for index in range(3000))
+    document.notes = [words + '\nDernière ligne de la note.']
+    pages = pages_text(pdf.render(document))
+    assert len(pages) >= 2
+    text = ' '.join(' '.join(pages).split())
+    for word in ('mot0', 'mot1500', 'mot2999', 'Dernière ligne de la note.'):
+        assert word in text, word
+    # every word printed once: nothing lost or doubled at the split
+    assert len(re.findall(r'\bmot\d+\b', text)) == 3000
+
+
+def test_plain_text_wraps_within_its_width_and_splits_between_lines():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.enums import TA_RIGHT
+    from mentorsig_invoicing.document.layout import FONT, PlainText
+    pdf.register_fonts()
+    style = ParagraphStyle('t', fontName=FONT, fontSize=10, leading=12,
+        alignment=TA_RIGHT)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    text = PlainText("un deux trois quatre cinq six", style)
+    width, height = text.wrap(60, 1000)
+    assert width == 60 and len(text.lines) >= 3
+    assert height == 12 * len(text.lines)
+    assert ' '.join(text.lines) == "un deux trois quatre cinq six"
+    assert all(stringWidth(line, FONT, 10) <= 60 for line in text.lines)
+    first, second = text.split(60, 25)
+    assert first.lines + second.lines == text.lines
+    assert len(first.lines) == 2
+    assert text.split(60, 5) == []
