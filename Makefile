@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 VENV_STAMP := $(VENV)/.mentorsig-installed
 WEB_STAMP := web/node_modules/.mentorsig-installed
 SYSTEM_STAMP := var/.system-packages
+BENCH_STAMP := var/.bench-packages
 
 .PHONY: run reset setup test test-sqlite test-postgresql bench clean
 
@@ -55,7 +56,12 @@ test-sqlite: setup $(SYSTEM_STAMP)
 test-postgresql: setup $(SYSTEM_STAMP)
 	$(BIN)/python tests/run.py postgresql -- $(PYTEST_ARGS)
 
-bench: setup
+# LibreOffice, for the host's side of bench_pdf's ratio only
+$(BENCH_STAMP): scripts/bench-packages
+	bash scripts/bench-packages
+	mkdir -p var && touch $@
+
+bench: setup $(SYSTEM_STAMP) $(BENCH_STAMP)
 	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
