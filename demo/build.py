@@ -121,7 +121,12 @@ def create_company(eur, france):
     party.save()
     host_create_company(party=party, currency=eur)
     from trytond.modules.company.tests.tools import get_company
-    return get_company()
+    from mentorsig_invoicing.document.samples import sample_logo
+    company = get_company()
+    # Printed at the top of every invoice
+    company.logo = sample_logo()
+    company.save()
+    return company
 
 
 def _get_lang(code):
