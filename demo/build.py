@@ -125,6 +125,9 @@ def create_company(eur, france):
     company = get_company()
     # Printed at the top of every invoice
     company.logo = sample_logo()
+    company.mentorsig_legal_form = 'SAS'
+    company.mentorsig_share_capital = Decimal('10000')
+    company.mentorsig_registry = 'RCS Paris'
     company.save()
     return company
 

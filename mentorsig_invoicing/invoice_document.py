@@ -24,6 +24,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 from .document import content, facturx, model, pdf
+from .document.strings import Formatter
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,12 @@ class Invoice(metaclass=PoolMeta):
                 self.tax_identifier or party.tax_identifier),
             email=party.email or '', phone=party.phone or '',
             website=getattr(party, 'website', None) or '',
-            logo=getattr(self.company, 'logo', None))
+            logo=getattr(self.company, 'logo', None),
+            legal_form=self.company.mentorsig_legal_form or '',
+            share_capital=self.company.mentorsig_share_capital_text(
+                Formatter(self.mentorsig_language(),
+                    self.company.currency.code)),
+            registry=self.company.mentorsig_registry or '')
         account = None
         for mean in getattr(self, 'payment_means', None) or []:
             instrument = getattr(mean, 'instrument', None)

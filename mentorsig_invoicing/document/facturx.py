@@ -89,6 +89,10 @@ def _note(parent, text, subject=None):
 def _party(parent, tag, party, with_legal=True, with_vat=True):
     element = _element(parent, tag)
     _element(element, 'ram:Name', party.name)
+    legal_information = _legal_information(party)
+    if legal_information:
+        # BT-33, seller additional legal information
+        _element(element, 'ram:Description', legal_information)
     if with_legal and party.siren:
         legal = _element(element, 'ram:SpecifiedLegalOrganization')
         _element(legal, 'ram:ID', party.siren.replace(' ', ''),
@@ -102,6 +106,18 @@ def _party(parent, tag, party, with_legal=True, with_vat=True):
         _element(tax, 'ram:ID', party.vat_number.replace(' ', ''),
             schemeID='VA')
     return element
+
+
+def _legal_information(party):
+    """The legal form, share capital and register of a seller, in French
+    as the French law asks, e.g. "SAS au capital de 10 000 €, RCS Paris"
+    """
+    form = getattr(party, 'legal_form', '')
+    capital = getattr(party, 'share_capital', '')
+    registry = getattr(party, 'registry', '')
+    if capital:
+        form = ' '.join(filter(None, [form, 'au capital de', capital]))
+    return ', '.join(filter(None, [form, registry]))
 
 
 def _address(parent, address):

@@ -64,6 +64,11 @@ def test_three_rates_deposit_and_discount_valid():
     assert {'PMD', 'PMT', 'AAB'} <= set(subjects)
     assert root.findtext('.//ram:SellerTradeParty/ram:SpecifiedLegal'
         'Organization/ram:ID', namespaces=NS) == '732829320'
+    # BT-33: the legal form, share capital and register (R123-237)
+    assert root.findtext('.//ram:SellerTradeParty/ram:Description',
+        namespaces=NS) == 'SAS au capital de 10 000 €, RCS Paris'
+    assert root.find('.//ram:BuyerTradeParty/ram:Description',
+        namespaces=NS) is None
     assert root.findtext('.//ram:PayeePartyCreditorFinancialAccount'
         '/ram:IBANID', namespaces=NS) == 'FR7630006000011234567890189'
 

@@ -1,0 +1,44 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The legal identity a French company prints on its invoices
+
+Code de commerce R123-237: besides the SIREN and the VAT number (on the
+party), an invoice states the legal form, the share capital of a company
+that has one and the trade register (RCS and its city).  The host's
+company has a free "footer" text for reports; these are fields so that the
+PDF and the Factur-X print them the same way in every language.
+"""
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+
+    mentorsig_legal_form = fields.Char(
+        "Legal Form",
+        help="As printed on invoices, e.g. SAS, SARL, EURL, SA.")
+    mentorsig_share_capital = fields.Numeric(
+        "Share Capital", digits=(16, 2),
+        domain=['OR',
+            ('mentorsig_share_capital', '=', None),
+            ('mentorsig_share_capital', '>=', 0),
+            ],
+        help="Printed after the legal form on invoices, in the company's "
+        "currency; leave empty for a company without share capital.")
+    mentorsig_registry = fields.Char(
+        "Trade Register",
+        help="The register and its city as printed after the SIREN, "
+        "e.g. \"RCS Paris\".")
+
+    def mentorsig_share_capital_text(self, formatter):
+        "The share capital as printed, in whole units when it has no cents"
+        capital = self.mentorsig_share_capital
+        if capital is None:
+            return ''
+        text = formatter.money(capital)
+        if capital == capital.to_integral_value():
+            # "10 000 €" rather than "10 000,00 €"
+            text = text.replace(formatter.number(capital, 2),
+                formatter.number(capital, 0))
+        return text
