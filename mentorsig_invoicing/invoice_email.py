@@ -14,13 +14,19 @@ sends after the commit (`send_message_transactional`), where a refused
 recipient is only logged; we need the SMTP answer inside the transaction
 to record it on the invoice.  The server is still the host's
 `[email] uri` (`trytond.sendmail.get_smtp_server`).
+
+The templates used by default are chosen per company in the MentorSiG
+configuration (configuration.py), the shipped ones unless changed.
 """
 import datetime as dt
+import logging
 import smtplib
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 import trytond.config as config
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.company.model import CompanyValueMixin
@@ -28,18 +34,14 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.sendmail import get_smtp_server
 from trytond.tools.email_ import set_from_header
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 from trytond.url import host
-from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import email_rules
+from .configuration import EMAIL_TEMPLATES
 from .exceptions import InvoiceEmailError
 
-TEMPLATES = {
-    'invoice': 'email_template_invoice',
-    'credit_note': 'email_template_credit_note',
-    'receipt': 'email_template_receipt',
-    }
+logger = logging.getLogger(__name__)
 EMAIL_STATES = [
     (None, ""),
     ('queued', "Queued"),
@@ -66,6 +68,35 @@ def smtp_error_text(exception):
             error='%s %s' % (exception.smtp_code, message))
     return gettext('mentorsig_invoicing.msg_invoice_email_server_error',
         error=str(exception) or exception.__class__.__name__)
+
+
+@contextmanager
+def savepoint(name):
+    """Undo what the block wrote to the database when it raises
+
+    The host has no savepoint API; SQLite and PostgreSQL both speak SQL
+    SAVEPOINT.  The records cached by the transaction are dropped, as a
+    rollback does.
+    """
+    transaction = Transaction()
+    connection = transaction.connection
+    cursor = connection.cursor()
+    if getattr(connection, 'in_transaction', True) is False:
+        # SQLite: a SAVEPOINT outside a transaction would open a deferred
+        # one that its RELEASE commits; open trytond's immediate one
+        cursor.execute('BEGIN IMMEDIATE')
+    cursor.execute('SAVEPOINT "%s"' % name)
+    logs = len(transaction.log_records)
+    try:
+        yield
+    except Exception:
+        cursor.execute('ROLLBACK TO SAVEPOINT "%s"' % name)
+        del transaction.log_records[logs:]
+        for cache in transaction.cache.values():
+            cache.clear()
+        raise
+    else:
+        cursor.execute('RELEASE SAVEPOINT "%s"' % name)
 
 
 def deliver(message):
@@ -108,13 +139,18 @@ class Invoice(metaclass=PoolMeta):
             'invisible': ~Eval('mentorsig_email_error'),
             },
         help="Why the last sending failed.")
+    mentorsig_receipt_sent_at = fields.DateTime(
+        "Payment Receipt Emailed", readonly=True,
+        help="When the payment receipt was sent to the customer by itself: "
+        "it is sent only once.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._check_modify_exclude |= {
             'mentorsig_emails', 'mentorsig_email_state',
-            'mentorsig_email_sent_at', 'mentorsig_email_error'}
+            'mentorsig_email_sent_at', 'mentorsig_email_error',
+            'mentorsig_receipt_sent_at'}
         cls._buttons.update({
                 'mentorsig_email': {
                     'invisible': (
@@ -128,7 +164,8 @@ class Invoice(metaclass=PoolMeta):
     def copy(cls, invoices, default=None):
         default = default.copy() if default is not None else {}
         for name in ('mentorsig_emails', 'mentorsig_email_state',
-                'mentorsig_email_sent_at', 'mentorsig_email_error'):
+                'mentorsig_email_sent_at', 'mentorsig_email_error',
+                'mentorsig_receipt_sent_at'):
             default.setdefault(name, None)
         return super().copy(invoices, default=default)
 
@@ -185,17 +222,24 @@ class Invoice(metaclass=PoolMeta):
                 return lang
         return Lang.get(Configuration.get_language())
 
-    def mentorsig_email_template(self):
-        "The shipped template that fits the invoice (overridable)"
+    def mentorsig_email_template(self, kind=None):
+        """The company's template of `kind` (invoice, credit_note, receipt),
+        by default the kind that fits the invoice (overridable)"""
         pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
         ModelData = pool.get('ir.model.data')
         Template = pool.get('ir.email.template')
-        key = email_rules.template_kind(
-            getattr(self, 'mentorsig_kind', None), self.state,
-            self.total_amount)
+        if kind is None:
+            kind = email_rules.template_kind(
+                getattr(self, 'mentorsig_kind', None), self.state,
+                self.total_amount)
+        field, xml_id = EMAIL_TEMPLATES[kind]
+        template = Configuration(1).get_multivalue(
+            field, company=self.company.id)
+        if template:
+            return template
         try:
-            return Template(ModelData.get_id(
-                    'mentorsig_invoicing', TEMPLATES[key]))
+            return Template(ModelData.get_id('mentorsig_invoicing', xml_id))
         except KeyError:
             raise InvoiceEmailError(gettext(
                     'mentorsig_invoicing.msg_invoice_email_no_template',
@@ -262,7 +306,8 @@ class Invoice(metaclass=PoolMeta):
 
     def mentorsig_email_message(self, to, subject, body, attachment_name,
             cc=''):
-        "The email: text and HTML bodies, the PDF as it is stored"
+        """The email: text and HTML bodies, the PDF as it is stored (none
+        without `attachment_name`)"""
         pool = Pool()
         User = pool.get('res.user')
         user = User(Transaction().user)
@@ -271,9 +316,10 @@ class Invoice(metaclass=PoolMeta):
         message.add_alternative(
             '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>'
             '<body>%s</body></html>' % body, subtype='html')
-        message.add_attachment(
-            self.mentorsig_pdf(), maintype='application', subtype='pdf',
-            filename=attachment_name)
+        if attachment_name:
+            message.add_attachment(
+                self.mentorsig_pdf(), maintype='application', subtype='pdf',
+                filename=attachment_name)
         from_ = config.get('email', 'from')
         set_from_header(message, from_, user.email or from_)
         message['To'] = to
@@ -299,56 +345,123 @@ class Invoice(metaclass=PoolMeta):
         self.save()
         return email
 
-    def mentorsig_email_send(self, template=None):
+    def mentorsig_email_send(self, template=None, attach=True):
         "Render and send with the default (or given) template"
         self.mentorsig_email_check()
         values = self.mentorsig_email_render(
             template or self.mentorsig_email_template())
         message = self.mentorsig_email_message(
             values['to'], values['subject'], values['body'],
-            values['attachment_name'])
+            values['attachment_name'] if attach else None)
         return self.mentorsig_email_deliver(message, values['body'])
 
     # Mass sending through the queue
 
     @classmethod
-    def mentorsig_email_queue(cls, invoices, template=None):
+    def mentorsig_email_queue(cls, invoices, template=None, receipt=False):
         "Queue one task per invoice; return the invoices queued"
         cls.write(invoices, {
                 'mentorsig_email_state': 'queued',
                 'mentorsig_email_error': None,
                 })
         template_id = template.id if template else None
+        kwargs = {'receipt': True} if receipt else {}
         with Transaction().set_context(queue_name='mentorsig_email'):
             for invoice in invoices:
-                cls.__queue__.mentorsig_email_task([invoice], template_id)
+                cls.__queue__.mentorsig_email_task(
+                    [invoice], template_id, **kwargs)
         return invoices
 
     @classmethod
-    def mentorsig_email_task(cls, invoices, template_id=None):
-        "Send each invoice; a failure is recorded on that invoice only"
+    def mentorsig_email_task(cls, invoices, template_id=None, receipt=False):
+        """Send each invoice; a failure is recorded on that invoice only
+
+        With `receipt`, the payment receipt of invoices just paid.
+        """
         pool = Pool()
         Template = pool.get('ir.email.template')
         template = Template(template_id) if template_id else None
-        # A document still to store is stored here: lock first, so that a
-        # concurrent storage fails this transaction before anything is
-        # sent (and the task is retried), never after
-        to_lock = [i for i in invoices
-            if i.mentorsig_document_frozen and not i.mentorsig_document]
+        # A document still to store is stored here, a receipt is sent
+        # once: lock first, so that a concurrent task fails this
+        # transaction before anything is sent (and it is retried)
+        to_lock = [i for i in invoices if receipt
+            or (i.mentorsig_document_frozen and not i.mentorsig_document)]
         if to_lock:
             cls.lock(to_lock)
         for invoice in cls.browse([i.id for i in invoices]):
+            error = None
             try:
-                invoice.mentorsig_email_send(template)
-            except InvoiceEmailError as exception:
-                invoice._mentorsig_email_failed(exception.message)
-            except (smtplib.SMTPException, OSError) as exception:
-                invoice._mentorsig_email_failed(smtp_error_text(exception))
+                with savepoint('mentorsig_email'):
+                    try:
+                        if receipt:
+                            invoice._mentorsig_receipt_send(template)
+                        else:
+                            invoice.mentorsig_email_send(template)
+                    except InvoiceEmailError as exception:
+                        error = exception.message
+                    except (smtplib.SMTPException, OSError) as exception:
+                        error = smtp_error_text(exception)
+            except (TransactionError, backend.DatabaseOperationalError):
+                raise  # the worker starts the task again
+            except Exception as exception:
+                # Anything else (a template expression that raises, a
+                # bug): what this invoice's sending wrote is undone, not
+                # the whole task, so that the invoice does not stay
+                # queued for ever and the next ones go; the traceback goes
+                # to the worker's log, the cause to the invoice
+                logger.exception("emailing invoice %s failed", invoice.id)
+                error = gettext(
+                    'mentorsig_invoicing.msg_invoice_email_unexpected',
+                    error='%s: %s' % (
+                        exception.__class__.__name__, exception))
+            if error is not None:
+                cls(invoice.id)._mentorsig_email_failed(error)
 
     def _mentorsig_email_failed(self, error):
         self.mentorsig_email_state = 'failed'
         self.mentorsig_email_error = error
         self.save()
+
+    def _mentorsig_receipt_send(self, template=None):
+        "Send the payment receipt, once and while the invoice is paid"
+        if self.state != 'paid' or self.mentorsig_receipt_sent_at:
+            # Paid again (a payment cancelled then made again) or not paid
+            # any more: the customer has nothing new to read
+            self.mentorsig_email_state = (
+                'sent' if self.mentorsig_email_sent_at else None)
+            self.save()
+            return
+        # Nothing attached: the customer has the invoice already, and a
+        # second copy of a PDF that shows an amount due reads like a new
+        # bill; the receipt names the invoice and the amount paid
+        self.mentorsig_email_send(
+            template or self.mentorsig_email_template('receipt'),
+            attach=False)
+        self.mentorsig_receipt_sent_at = self.mentorsig_email_sent_at
+        self.save()
+
+    @classmethod
+    def paid(cls, invoices):
+        unpaid = [i.id for i in invoices if i.state != 'paid']
+        super().paid(invoices)
+        cls._mentorsig_receipt_on_paid(unpaid)
+
+    @classmethod
+    def _mentorsig_receipt_on_paid(cls, ids):
+        """Queue the payment receipt of the customer invoices just paid
+        whose customer wants them, never twice for one invoice"""
+        to_queue = []
+        for invoice in cls.browse(ids):
+            if (invoice.type != 'out'
+                    or invoice.state != 'paid'
+                    or (invoice.total_amount or 0) <= 0
+                    or invoice.mentorsig_receipt_sent_at):
+                continue
+            if invoice.party.get_multivalue(
+                    'mentorsig_email_receipts', company=invoice.company.id):
+                to_queue.append(invoice)
+        if to_queue:
+            cls.mentorsig_email_queue(to_queue, receipt=True)
 
     @classmethod
     def mentorsig_store_documents(cls, invoices):
@@ -392,6 +505,10 @@ email_invoices = fields.Boolean(
     "Email Invoices Automatically",
     help="Send the customer's invoices by email as soon as they are "
     "posted, in the current company.")
+email_receipts = fields.Boolean(
+    "Email Payment Receipts Automatically",
+    help="Send the customer a payment receipt by email when one of its "
+    "invoices is paid, in the current company.")
 
 
 class Party(metaclass=PoolMeta):
@@ -401,11 +518,12 @@ class Party(metaclass=PoolMeta):
     mentorsig_email_invoices_values = fields.One2Many(
         'party.party.mentorsig_email', 'party',
         "Email Invoices Automatically")
+    mentorsig_email_receipts = fields.MultiValue(email_receipts)
 
     @classmethod
     def multivalue_model(cls, field):
         pool = Pool()
-        if field == 'mentorsig_email_invoices':
+        if field in {'mentorsig_email_invoices', 'mentorsig_email_receipts'}:
             return pool.get('party.party.mentorsig_email')
         return super().multivalue_model(field)
 
@@ -421,153 +539,4 @@ class PartyEmail(ModelSQL, CompanyValueMixin):
             },
         depends={'company'})
     mentorsig_email_invoices = email_invoices
-
-
-class SendInvoiceEmailStart(ModelView):
-    __name__ = 'mentorsig.invoice.email.start'
-    __string__ = "Send Invoice by Email"
-
-    invoice = fields.Many2One('account.invoice', "Invoice", readonly=True)
-    template = fields.Many2One(
-        'ir.email.template', "Template", required=True,
-        domain=[
-            ('model.name', '=', 'account.invoice'),
-            ])
-    to = fields.Char(
-        "To", required=True,
-        help="The customer's addresses for invoices, separated by commas.")
-    cc = fields.Char("Cc")
-    subject = fields.Char("Subject", required=True)
-    body = fields.Text("Body", required=True)
-    language = fields.Char("Language", readonly=True)
-    attachment_name = fields.Char("Attachment", readonly=True)
-
-    @fields.depends('invoice', 'template')
-    def on_change_template(self):
-        if self.invoice and self.template:
-            values = self.invoice.mentorsig_email_render(self.template)
-            for name in ('subject', 'body', 'language', 'attachment_name'):
-                setattr(self, name, values[name])
-
-
-class SendInvoiceEmail(Wizard):
-    "Preview the email of an invoice, then send it"
-    __name__ = 'mentorsig.invoice.email'
-
-    start = StateView('mentorsig.invoice.email.start',
-        'mentorsig_invoicing.invoice_email_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Send", 'send', 'tryton-ok', default=True),
-            ])
-    send = StateTransition()
-
-    def default_start(self, fields):
-        invoice = self.record
-        invoice.mentorsig_email_check()
-        template = invoice.mentorsig_email_template()
-        values = invoice.mentorsig_email_render(template)
-        values.update(invoice=invoice.id, template=template.id, cc='')
-        return values
-
-    def transition_send(self):
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        invoice = Invoice(self.record.id)
-        invoice.mentorsig_email_check()
-        message = invoice.mentorsig_email_message(
-            self.start.to, self.start.subject, self.start.body,
-            self.start.attachment_name, cc=self.start.cc or '')
-        try:
-            invoice.mentorsig_email_deliver(message, self.start.body)
-        except (smtplib.SMTPException, OSError) as exception:
-            raise InvoiceEmailError(gettext(
-                    'mentorsig_invoicing.msg_invoice_email_not_sent',
-                    invoice=invoice.rec_name,
-                    error=smtp_error_text(exception))) from exception
-        return 'end'
-
-
-class MassSendInvoiceEmailStart(ModelView):
-    __name__ = 'mentorsig.invoice.email.mass.start'
-    __string__ = "Send Invoices by Email"
-
-    template = fields.Many2One(
-        'ir.email.template', "Template",
-        domain=[
-            ('model.name', '=', 'account.invoice'),
-            ],
-        help="Leave empty to use the template that fits each invoice "
-        "(invoice, credit note or payment receipt).")
-    invoices = fields.Many2Many(
-        'account.invoice', None, None, "Invoices to Send", readonly=True)
-    skipped = fields.Text("Not Sent", readonly=True)
-
-
-class MassSendInvoiceEmailDone(ModelView):
-    __name__ = 'mentorsig.invoice.email.mass.done'
-    __string__ = "Invoices Queued for Email"
-
-    queued = fields.Integer("Queued", readonly=True)
-    skipped = fields.Text("Not Sent", readonly=True)
-
-
-class MassSendInvoiceEmail(Wizard):
-    "Send the selected customer invoices by email, through the queue"
-    __name__ = 'mentorsig.invoice.email.mass'
-
-    start = StateView('mentorsig.invoice.email.mass.start',
-        'mentorsig_invoicing.invoice_email_mass_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Send", 'send', 'tryton-ok', default=True),
-            ])
-    send = StateTransition()
-    done = StateView('mentorsig.invoice.email.mass.done',
-        'mentorsig_invoicing.invoice_email_mass_done_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
-
-    def _sort(self):
-        "The invoices that can go, and why the others cannot"
-        to_send, skipped = [], []
-        for invoice in self.records:
-            try:
-                invoice.mentorsig_email_check(mass=True)
-                invoice.mentorsig_email_recipients()
-            except InvoiceEmailError as exception:
-                skipped.append((invoice, exception.message))
-            else:
-                to_send.append(invoice)
-        return to_send, skipped
-
-    def default_start(self, fields):
-        to_send, skipped = self._sort()
-        if not to_send:
-            raise InvoiceEmailError(gettext(
-                    'mentorsig_invoicing.msg_invoice_email_none',
-                    reasons='\n'.join(m for _, m in skipped)))
-        return {
-            'invoices': [i.id for i in to_send],
-            'skipped': '\n'.join(m for _, m in skipped),
-            }
-
-    def transition_send(self):
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        to_send, skipped = self._sort()
-        # Posted customer invoices without an address are failures the
-        # user must see on the invoice, not only in this summary
-        no_address = [i for i, _ in skipped
-            if i.type == 'out' and i.state in {'posted', 'paid'}]
-        for invoice, message in skipped:
-            if invoice in no_address:
-                invoice._mentorsig_email_failed(message)
-        Invoice.mentorsig_email_queue(to_send, self.start.template)
-        self.done.queued = len(to_send)
-        self.done.skipped = '\n'.join(m for _, m in skipped)
-        return 'done'
-
-    def default_done(self, fields):
-        return {
-            'queued': self.done.queued,
-            'skipped': self.done.skipped,
-            }
+    mentorsig_email_receipts = email_receipts
