@@ -25,6 +25,9 @@ def main(argv=None):
         help="then serve the web client with trytond")
     parser.add_argument('--listen', default='127.0.0.1:8000')
     parser.add_argument('--web-root', help="folder of the built web client")
+    parser.add_argument('--from-copy', action='store_true',
+        help="the database is a copy of an activated one: add the missing "
+        "modules and the demo data only")
     options = parser.parse_args(argv)
     if not options.uri:
         parser.error("give --uri or set TRYTOND_DATABASE__URI")
@@ -34,7 +37,7 @@ def main(argv=None):
         print("Dropped %s" % database.label)
         return 0
     start = time.monotonic()
-    created = database.ensure()
+    created = database.ensure(from_copy=options.from_copy)
     print("%s %s in %.0f s" % (
             "Created" if created else "Reusing", database.label,
             time.monotonic() - start))

@@ -8,15 +8,19 @@ import sys
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
+# The test suite's modules (tests/lib/mentorsig_suite.py) plus the French
+# chart: the browser tests start the demo from the suite's cached database
 MODULES = [
     'mentorsig_invoicing',
     'mentorsig_sepa',
     'mentorsig_margin',
     'mentorsig_payment_links',
     'account_fr',
+    'account_payment_stripe',
+    'project_invoice',
+    'purchase',
     'sale',
     'sale_subscription',
-    'project_invoice',
     ]
 MENTORSIG_MODULES = [m for m in MODULES if m.startswith('mentorsig_')]
 ADMIN_EMAIL = 'admin@mentorsig.example'
@@ -142,6 +146,20 @@ class DemoDatabase:
                 [admin, '-d', self.name, '--all', '--email', ADMIN_EMAIL],
                 env=environ, check=True, stdin=subprocess.DEVNULL)
 
+    def set_admin(self):
+        """Set the admin password and email of a database made by copying
+        an activated one (the test suite's), as `initialise` does"""
+        admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
+        with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+            passfile.write(self.password)
+            passfile.flush()
+            environ = self._environ()
+            environ['TRYTONPASSFILE'] = passfile.name
+            subprocess.run(
+                [admin, '-d', self.name, '--password', '--email',
+                    ADMIN_EMAIL],
+                env=environ, check=True, stdin=subprocess.DEVNULL)
+
     def activate_and_fill(self, today=None):
         os.environ.update(self.trytond_environ())
         from proteus import Model, Wizard, config
@@ -152,16 +170,32 @@ class DemoDatabase:
         Module = Model.get('ir.module')
         modules = Module.find([('name', 'in', MODULES)])
         assert len(modules) == len(MODULES), [m.name for m in modules]
-        Module.click(modules, 'activate')
-        Wizard('ir.module.activate_upgrade').execute('upgrade')
+        # A copy of an activated database has most of them already
+        modules = [m for m in modules if m.state != 'activated']
+        if modules:
+            Module.click(modules, 'activate')
+            Wizard('ir.module.activate_upgrade').execute('upgrade')
         Lang = Model.get('ir.lang')
         french, = Lang.find([('code', '=', 'fr')])
         french.click('load_translations')
         from .build import build
         return build(today=today)
 
-    def ensure(self, today=None):
-        "Make the demo database ready; return True when it was created"
+    def ensure(self, today=None, from_copy=False):
+        """Make the demo database ready; return True when it was created
+
+        from_copy: the database is a copy of one whose modules are already
+        activated (the test suite's cached database): only the missing
+        modules are activated before the demo data is added.
+        """
+        if from_copy:
+            try:
+                self.set_admin()
+                self.activate_and_fill(today=today)
+            except BaseException:
+                self.drop()
+                raise
+            return True
         if self.exists():
             if self.is_ready():
                 return False

@@ -68,3 +68,10 @@ def _activate_modules(modules, *setup):
 
 
 _tools.activate_modules = _activate_modules
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The browser tests last: their demo database starts from a copy of
+    the suite's activated database, which the ModuleTestCases make first
+    (tests/lib/demo_server.py)"""
+    items.sort(key=lambda item: '/e2e/' in str(item.path))
