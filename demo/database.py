@@ -134,8 +134,8 @@ class DemoDatabase:
         environ.update(self.trytond_environ())
         return environ
 
-    def initialise(self):
-        "Create the base tables and the admin user (trytond-admin --all)"
+    def _admin(self, *arguments):
+        "Run trytond-admin on the database, the admin password in a file"
         admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
         with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
             passfile.write(self.password)
@@ -143,22 +143,17 @@ class DemoDatabase:
             environ = self._environ()
             environ['TRYTONPASSFILE'] = passfile.name
             subprocess.run(
-                [admin, '-d', self.name, '--all', '--email', ADMIN_EMAIL],
+                [admin, '-d', self.name, *arguments, '--email', ADMIN_EMAIL],
                 env=environ, check=True, stdin=subprocess.DEVNULL)
+
+    def initialise(self):
+        "Create the base tables and the admin user (trytond-admin --all)"
+        self._admin('--all')
 
     def set_admin(self):
         """Set the admin password and email of a database made by copying
         an activated one (the test suite's), as `initialise` does"""
-        admin = os.path.join(os.path.dirname(sys.executable), 'trytond-admin')
-        with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-            passfile.write(self.password)
-            passfile.flush()
-            environ = self._environ()
-            environ['TRYTONPASSFILE'] = passfile.name
-            subprocess.run(
-                [admin, '-d', self.name, '--password', '--email',
-                    ADMIN_EMAIL],
-                env=environ, check=True, stdin=subprocess.DEVNULL)
+        self._admin('--password')
 
     def activate_and_fill(self, today=None):
         os.environ.update(self.trytond_environ())
