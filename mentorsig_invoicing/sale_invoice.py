@@ -125,10 +125,13 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def search_sales(cls, name, clause):
+        # A reference searched with a target model needs a field of it:
+        # ('sales', '=', 1) searches the id of the deposit lines' sale
+        nested = clause[0][len(name) + 1:] or 'id'
         return ['OR',
             super().search_sales(name, clause),
-            ('lines.origin' + clause[0][len(name):],
-                *clause[1:3], 'sale.sale', *clause[3:]),
+            ('lines.origin.' + nested, *clause[1:3], 'sale.sale',
+                *clause[3:]),
             ]
 
 
@@ -278,11 +281,15 @@ class SaleInvoice(Wizard):
 
     def default_start(self, fields):
         sales = self.records
+        # An order invoiced in part or on a deposit has a balance left
         invoiced = any(
             l.mentorsig_invoiced_quantity()
             for s in sales for l in s.line_lines)
+        deposited = any(
+            l.invoice and l.invoice.state != 'cancelled'
+            for s in sales for l in s.deposit_lines)
         default = {
-            'method': 'balance' if invoiced else 'whole',
+            'method': 'balance' if invoiced or deposited else 'whole',
             'deposit_kind': 'percentage',
             'tax_included': True,
             }
