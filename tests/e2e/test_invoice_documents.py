@@ -9,16 +9,8 @@ import re
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from sao_client import RPC, login, open_menu, visible_rows
-
-
-def current_form(page):
-    return page.locator('.tab-content:visible .form:visible').first
-
-
-def toolbar(page, button):
-    "A button of the toolbar of the current tab: new_, save, print, ..."
-    return page.locator(f'button#{button}:visible')
+from sao_client import (
+    RPC, current_form, login, open_menu, print_pdf, toolbar, visible_rows)
 
 
 def open_invoice(page, server, invoice_id):
@@ -120,22 +112,8 @@ def test_print_posted_invoice(demo_server, page, output_dir):
     number = form.locator('input[name="number"]')
     expect(number).not_to_have_value('')
     number = number.input_value()
-    toolbar(page, 'print').click()
-    with page.expect_download() as download_info:
-        page.get_by_role('menuitem', name='Invoice (PDF)').click()
-        # sao offers the file in a "Download" dialog when the browser
-        # does not take it at once
-        link = page.locator('.modal-dialog:visible a[download]')
-        try:
-            link.click(timeout=10_000)
-        except Exception:
-            page.screenshot(path=os.path.join(output_dir, 'print.png'))
-    download = download_info.value
-    assert download.suggested_filename.endswith('.pdf')
-    path = os.path.join(output_dir, 'printed-invoice.pdf')
-    download.save_as(path)
-    with open(path, 'rb') as fp:
-        data = fp.read()
+    data = print_pdf(page, 'Invoice (PDF)',
+        os.path.join(output_dir, 'printed-invoice.pdf'), output_dir)
     assert data.startswith(b'%PDF')
     text = ' '.join(p.extract_text()
         for p in PdfReader(io.BytesIO(data)).pages)

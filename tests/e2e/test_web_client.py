@@ -6,7 +6,9 @@ import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
-from sao_client import TIMEOUT, login, open_menu, visible_rows
+from sao_client import (
+    TIMEOUT, click_until_closed, fill_number, login, number_shown, open_menu,
+    visible_rows)
 
 
 def test_customer_invoices_listed(demo_server, page, output_dir):
@@ -53,18 +55,6 @@ def test_mentorsig_configuration_in_french(demo_server, page, output_dir):
     page.screenshot(path=os.path.join(output_dir, 'configuration-fr.png'))
 
 
-def number_shown(scope, name):
-    "The text a numeric field shows (sao swaps in a number input to edit)"
-    return scope.locator('input[name="%s"][type="text"]' % name)
-
-
-def fill_number(scope, name, value):
-    number_shown(scope, name).click()
-    editor = scope.locator('input[name="%s"][type="number"]' % name)
-    editor.fill(value)
-    editor.press('Tab')
-
-
 def choose(page, scope, name, text):
     "Fill a many2one: the client asks to pick when it finds more than one"
     field = scope.locator('input[name="%s"]' % name)
@@ -80,21 +70,6 @@ def choose(page, scope, name, text):
     else:
         search.get_by_role('button', name='OK', exact=True).click()
     expect(field).to_have_value(text)
-
-
-def click_until_closed(dialog, button):
-    """Click a wizard button until its dialog closes: sao ignores a click
-    that comes while it still sets up the step (as a user, one clicks
-    again)"""
-    for attempt in range(3):
-        dialog.locator('.modal-footer').get_by_role(
-            'button', name=button, exact=True).click()
-        try:
-            expect(dialog).to_have_count(0, timeout=5_000)
-            return
-        except AssertionError:
-            continue
-    expect(dialog).to_have_count(0)
 
 
 def test_invoice_from_customer_card(demo_server, page, output_dir):

@@ -89,11 +89,12 @@ def _build_cached_demo(cached):
     build_demo(cached.uri, cached.name, from_copy=True)
 
 
-def fresh_demo_database():
-    "Return a DemoDatabase copied from the cached demo build"
+def fresh_demo_database(suffix=''):
+    """Return a DemoDatabase copied from the cached demo build, named after
+    the process and suffix (a test that changes the demo has its own)"""
     uri = os.environ['TRYTOND_DATABASE__URI']
     cache, key = _cache_key()
-    name = 'e2e_%d' % os.getpid()
+    name = 'e2e_%d%s' % (os.getpid(), suffix)
     if uri.startswith('sqlite'):
         cached = DemoDatabase('sqlite://' + cache, key, ADMIN_PASSWORD)
         if not cached.exists() or not cached.is_ready():
@@ -114,11 +115,11 @@ def fresh_demo_database():
 
 class DemoServer:
 
-    def __init__(self, database, output):
+    def __init__(self, database, output, log_name='trytond-e2e.log'):
         self.database = database
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d/' % self.port
-        self.log_path = os.path.join(output, 'trytond-e2e.log')
+        self.log_path = os.path.join(output, log_name)
         self.process = None
 
     def start(self):

@@ -1,9 +1,11 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Helpers of the e2e tests: log in the web client (sao), open a menu,
-and JSON-RPC to the server, to check what the browser stored."""
+fill its widgets, print, and JSON-RPC to the server, to check what the
+browser stored."""
 import base64
 import json
+import os
 import urllib.request
 
 from demo_server import ADMIN_PASSWORD
@@ -33,6 +35,62 @@ def open_menu(page, *path):
 
 def visible_rows(page):
     return page.locator('.tab-content:visible table.tree tbody tr:visible')
+
+
+def current_form(page):
+    return page.locator('.tab-content:visible .form:visible').first
+
+
+def toolbar(page, button):
+    "A button of the toolbar of the current tab: new_, save, print, ..."
+    return page.locator(f'button#{button}:visible')
+
+
+def number_shown(scope, name):
+    "The text a numeric field shows (sao swaps in a number input to edit)"
+    return scope.locator('input[name="%s"][type="text"]' % name)
+
+
+def fill_number(scope, name, value):
+    number_shown(scope, name).click()
+    editor = scope.locator('input[name="%s"][type="number"]' % name)
+    editor.fill(value)
+    editor.press('Tab')
+
+
+def click_until_closed(dialog, button):
+    """Click a wizard button until its dialog closes: sao ignores a click
+    that comes while it still sets up the step (as a user, one clicks
+    again)"""
+    for attempt in range(3):
+        dialog.locator('.modal-footer').get_by_role(
+            'button', name=button, exact=True).click()
+        try:
+            expect(dialog).to_have_count(0, timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(dialog).to_have_count(0)
+
+
+def print_pdf(page, report, path, output_dir):
+    """Print the current record with the report named report from the
+    toolbar; save the PDF at path and return its bytes"""
+    toolbar(page, 'print').click()
+    with page.expect_download() as download_info:
+        page.get_by_role('menuitem', name=report).click()
+        # sao offers the file in a "Download" dialog when the browser
+        # does not take it at once
+        link = page.locator('.modal-dialog:visible a[download]')
+        try:
+            link.click(timeout=10_000)
+        except Exception:
+            page.screenshot(path=os.path.join(output_dir, 'print.png'))
+    download = download_info.value
+    assert download.suggested_filename.endswith('.pdf')
+    download.save_as(path)
+    with open(path, 'rb') as fp:
+        return fp.read()
 
 
 class RPC:
