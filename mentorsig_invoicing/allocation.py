@@ -90,3 +90,15 @@ def remaining_to_credit(quantity, credited_quantities):
     """
     remaining = quantity - sum(credited_quantities, 0)
     return max(remaining, 0)
+
+
+def total_may_be_negative(lines, tax_amounts):
+    """Whether an invoice total can be negative, from the (quantity,
+    unit_price) of its lines and the amounts of its taxes
+
+    A total is negative only through a negative line or tax: otherwise
+    there is no need to compute it (taxes and rounding of every line).
+    """
+    return (any(quantity and unit_price and (quantity < 0) != (unit_price < 0)
+            for quantity, unit_price in lines)
+        or any(amount is not None and amount < 0 for amount in tax_amounts))

@@ -180,11 +180,23 @@ class ExtraField(
         "Return every definition (archived included) by name"
         if not company:
             return {}
-        with inactive_records():
-            return {d.name: d for d in cls.search([
-                        ('target', '=', target),
-                        ('company', '=', int(company)),
-                        ])}
+        return cls.all_definitions_of(target, [company])[int(company)]
+
+    @classmethod
+    def all_definitions_of(cls, target, companies):
+        """Return every definition (archived included) by name, per company
+        id, in one query for all the companies"""
+        companies = {int(c) for c in companies if c}
+        result = {c: {} for c in companies}
+        if companies:
+            with inactive_records():
+                for definition in cls.search([
+                            ('target', '=', target),
+                            ('company', 'in', sorted(companies)),
+                            ]):
+                    result[definition.company.id][definition.name] = (
+                        definition)
+        return result
 
     @classmethod
     def validate_fields(cls, records, field_names):
@@ -330,6 +342,16 @@ class ExtraFieldsMixin:
         return ExtraField.all_definitions(
             self.__name__, self._extra_fields_company())
 
+    @classmethod
+    def _extra_fields_definitions_of(cls, records):
+        """Return the definitions by name of each record (as
+        _extra_fields_definitions), read in one query"""
+        pool = Pool()
+        ExtraField = pool.get('mentorsig.extra_field')
+        companies = [r._extra_fields_company() for r in records]
+        definitions = ExtraField.all_definitions_of(cls.__name__, companies)
+        return [definitions.get(int(c), {}) if c else {} for c in companies]
+
     def extra_fields_display(self, printable=False):
         """Return the [(label, formatted value)] of the filled active
         fields in order"""
@@ -377,12 +399,10 @@ class ExtraFieldsMixin:
     @classmethod
     def check_extra_fields(cls, records):
         "Check that the values fit the type of their definition"
-        for record in records:
-            values = record.extra_fields or {}
-            if not values:
-                continue
-            definitions = record._extra_fields_definitions()
-            for name, value in values.items():
+        records = [r for r in records if r.extra_fields]
+        for record, definitions in zip(
+                records, cls._extra_fields_definitions_of(records)):
+            for name, value in record.extra_fields.items():
                 definition = definitions.get(name)
                 if not definition:
                     # kept from a deleted field
@@ -398,13 +418,6 @@ class ExtraFieldsMixin:
                             record=record.rec_name,
                             digits=definition.digits))
 
-    def missing_extra_fields(self):
-        "Return the labels of the required fields left empty"
-        definitions = [
-            d for d in self._extra_fields_definitions().values() if d.active]
-        return [d.string for d in rules.missing_required(
-                definitions, self.extra_fields)]
-
     @classmethod
     def write(cls, *args):
         # The web client sends only the keys it shows: keep the values of
@@ -416,11 +429,11 @@ class ExtraFieldsMixin:
                 new_args.extend((records, values))
                 continue
             unchanged = []
-            for record in records:
+            for record, definitions in zip(
+                    records, cls._extra_fields_definitions_of(records)):
                 stored = record.extra_fields or {}
                 active = {
-                    name for name, d in
-                    record._extra_fields_definitions().items() if d.active}
+                    name for name, d in definitions.items() if d.active}
                 hidden = {
                     k: v for k, v in stored.items() if k not in active}
                 if hidden:
@@ -462,22 +475,41 @@ class Invoice(CompanyExtraFieldsMixin, metaclass=PoolMeta):
 
     @classmethod
     def check_extra_fields_required(cls, invoices):
+        """Refuse the invoices whose required fields are empty, on the
+        invoice, its customer, its lines or their products; the required
+        definitions of all the invoices are read at once"""
+        pool = Pool()
+        ExtraField = pool.get('mentorsig.extra_field')
+        companies = {i.company.id for i in invoices if i.company}
+        if not companies:
+            return
+        required = {}
+        for definition in ExtraField.search([
+                    ('company', 'in', sorted(companies)),
+                    ('required', '=', True),
+                    ]):
+            required.setdefault(
+                (definition.target, definition.company.id), []).append(
+                definition)
+        if not required:
+            return
         for invoice in invoices:
-            records = [invoice, invoice.party]
+            company = invoice.company.id
+            # The customer and the products are shared by the companies:
+            # the invoice's company says which definitions apply
+            records = [
+                (invoice, invoice._extra_fields_company()),
+                (invoice.party, company)]
             for line in invoice.lines:
-                records.append(line)
+                records.append((line, line._extra_fields_company()))
                 if getattr(line, 'product', None):
-                    records.append(line.product.template)
-            for record in records:
+                    records.append((line.product.template, company))
+            for record, record_company in records:
                 if not record or not isinstance(record, ExtraFieldsMixin):
                     continue
-                if record.__name__ in {'party.party', 'product.template'}:
-                    with Transaction().set_context(
-                            company=invoice.company.id):
-                        record = record.__class__(record.id)
-                        missing = record.missing_extra_fields()
-                else:
-                    missing = record.missing_extra_fields()
+                missing = [d.string for d in rules.missing_required(
+                        required.get((record.__name__, record_company), []),
+                        record.extra_fields)]
                 if missing:
                     raise ExtraFieldRequiredError(gettext(
                             'mentorsig_invoicing.msg_extra_field_required',

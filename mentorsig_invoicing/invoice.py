@@ -236,6 +236,11 @@ class Invoice(metaclass=PoolMeta):
         to_save = []
         for invoice in invoices:
             if (invoice.mentorsig_kind == 'invoice'
+                    # not computing the total of most invoices
+                    and allocation.total_may_be_negative(
+                        [(l.quantity, l.unit_price) for l in invoice.lines
+                            if l.type == 'line'],
+                        [t.amount for t in invoice.taxes])
                     and invoice.total_amount is not None
                     and invoice.total_amount < 0):
                 invoice.mentorsig_kind = 'credit_note'

@@ -95,3 +95,17 @@ def test_remaining_to_credit():
     assert allocation.remaining_to_credit(5, [2, 3]) == 0
     assert allocation.remaining_to_credit(5, [6]) == 0
     assert allocation.remaining_to_credit(5, []) == 5
+
+
+def test_total_may_be_negative():
+    assert not allocation.total_may_be_negative(
+        [(2, D('10.00')), (1, D('0')), (None, None)], [D('4.00'), None])
+    assert not allocation.total_may_be_negative([], [])
+    # a negative quantity, a negative price, not both
+    assert allocation.total_may_be_negative([(-1, D('10.00'))], [])
+    assert allocation.total_may_be_negative(
+        [(1, D('10.00')), (3, D('-0.01'))], [D('2.00')])
+    assert not allocation.total_may_be_negative([(-1, D('-10.00'))], [])
+    # a negative tax (a withholding) on positive lines
+    assert allocation.total_may_be_negative(
+        [(1, D('10.00'))], [D('-12.00')])
