@@ -249,12 +249,34 @@ class Invoice(metaclass=PoolMeta):
             cls.save(to_save)
 
     @classmethod
+    def _set_missing_journals(cls, invoices):
+        """Give a journal to the drafts saved without one
+
+        The host fills the journal only in the client's on_change of the
+        type; a draft saved before that answer (or made through RPC) has
+        none, and posting it failed deep in the move's checks with an
+        AttributeError instead of taking the company's journal.
+        """
+        to_save = []
+        for invoice in invoices:
+            if not invoice.journal:
+                invoice.set_journal()
+                if invoice.journal:
+                    to_save.append(invoice)
+        if to_save:
+            cls.save(to_save)
+
+    @classmethod
     def validate_invoice(cls, invoices):
+        cls._set_missing_journals(
+            [i for i in invoices if i.state == 'draft'])
         cls._check_legal_mentions(invoices)
         super().validate_invoice(invoices)
 
     @classmethod
     def post(cls, invoices):
+        cls._set_missing_journals(
+            [i for i in invoices if i.state in {'draft', 'validated'}])
         cls._check_legal_mentions(invoices)
         cls._set_default_payment_terms(
             [i for i in invoices if i.state != 'posted'])

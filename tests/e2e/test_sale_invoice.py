@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from demo_server import DemoServer, fresh_demo_database
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sao_client import (
@@ -23,16 +22,11 @@ DEPOSIT_DEDUCTED = {
     }
 
 
-@pytest.fixture(scope='module')
-def sale_server(output_dir):
-    """A demo of its own: the invoices made here would change what the
-    other browser tests count"""
-    server = DemoServer(
-        fresh_demo_database('_sale'), output_dir, 'trytond-e2e-sale.log')
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+@pytest.fixture
+def sale_server(demo_server):
+    """The shared demo server: this test runs after the other browser
+    tests (tests/conftest.py), whose counts its new invoices would change"""
+    return demo_server
 
 
 def money(value):
