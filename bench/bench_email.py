@@ -74,24 +74,11 @@ def build(count):
 
 def prepare(config, count):
     "Company identifiers, fiscal year, customers, and posted invoices"
+    from bench_books import open_books
     from proteus import Model
-    from trytond.modules.account.tests.tools import (
-        create_fiscalyear, create_tax, get_accounts)
-    from trytond.modules.account_invoice.tests.tools import (
-        set_fiscalyear_invoice_sequences)
 
-    Company = Model.get('company.company')
-    company, = Company.find()
-    party = company.party
-    party.name = "Démo SAS"
-    party.identifiers.new(type='fr_siren', code='732829320')
-    party.identifiers.new(type='eu_vat', code='FR44732829320')
-    party.save()
-    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
-    fiscalyear.click('create_period')
-    revenue = get_accounts()['revenue'].id
-    tax = create_tax(Decimal('.20'))
-    tax.save()
+    company, accounts, tax = open_books()
+    revenue = accounts['revenue'].id
     Lang = Model.get('ir.lang')
     english, = Lang.find([('code', '=', 'en')])
     Party = Model.get('party.party')

@@ -75,24 +75,10 @@ def host_modules():
 def prepare(config):
     """Company identifiers (legal mentions), fiscal year with its invoice
     sequences, a 20 % VAT, 10 customers and 5 products"""
+    from bench_books import open_books
     from proteus import Model
-    from trytond.modules.account.tests.tools import (
-        create_fiscalyear, create_tax, get_accounts)
-    from trytond.modules.account_invoice.tests.tools import (
-        set_fiscalyear_invoice_sequences)
 
-    Company = Model.get('company.company')
-    company, = Company.find()
-    party = company.party
-    party.name = "Démo SAS"
-    party.identifiers.new(type='fr_siren', code='732829320')
-    party.identifiers.new(type='eu_vat', code='FR44732829320')
-    party.save()
-    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
-    fiscalyear.click('create_period')
-    accounts = get_accounts()
-    tax = create_tax(Decimal('.20'))
-    tax.save()
+    company, accounts, tax = open_books()
     Party = Model.get('party.party')
     for i in range(10):
         customer = Party(name=f"Client {i}")

@@ -1,0 +1,28 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The books the benches post into (bench/): the company's French
+identifiers, which our legal mentions require, a fiscal year with its
+invoice sequences and periods, and a 20 % VAT."""
+from decimal import Decimal
+
+
+def open_books():
+    "Set the company and its year up; return (company, accounts, tax)"
+    from proteus import Model
+    from trytond.modules.account.tests.tools import (
+        create_fiscalyear, create_tax, get_accounts)
+    from trytond.modules.account_invoice.tests.tools import (
+        set_fiscalyear_invoice_sequences)
+
+    Company = Model.get('company.company')
+    company, = Company.find()
+    party = company.party
+    party.name = "Démo SAS"
+    party.identifiers.new(type='fr_siren', code='732829320')
+    party.identifiers.new(type='eu_vat', code='FR44732829320')
+    party.save()
+    fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
+    fiscalyear.click('create_period')
+    tax = create_tax(Decimal('.20'))
+    tax.save()
+    return company, get_accounts(), tax
