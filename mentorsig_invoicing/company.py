@@ -36,9 +36,6 @@ class Company(metaclass=PoolMeta):
         capital = self.mentorsig_share_capital
         if capital is None:
             return ''
-        text = formatter.money(capital)
-        if capital == capital.to_integral_value():
-            # "10 000 €" rather than "10 000,00 €"
-            text = text.replace(formatter.number(capital, 2),
-                formatter.number(capital, 0))
-        return text
+        # "10 000 €" rather than "10 000,00 €"
+        return formatter.money(capital,
+            digits=0 if capital == capital.to_integral_value() else 2)

@@ -29,6 +29,20 @@ from .document.strings import Formatter
 logger = logging.getLogger(__name__)
 
 
+def applied_taxes(taxes, date):
+    """The taxes that apply at the date, as the host computes with them
+
+    A chart may group dated rates under a parent tax (account_fr's "Taux
+    Normal" holds 19.6 % until 2013 and 20 % since): what applies are the
+    children valid at the date, as in the tax summary of the ledger.
+    """
+    Tax = Pool().get('account.tax')
+    if not taxes:
+        return []
+    return [value['tax']
+        for value in Tax.compute(list(taxes), Decimal(1), 1, date)]
+
+
 def _address(address):
     if not address:
         return model.Address()
@@ -230,7 +244,7 @@ class Invoice(metaclass=PoolMeta):
         still has its VAT breakdown (EN 16931 BR-CO-18)."""
         rate = Decimal(0)
         category, reason = None, ''
-        for tax in self._mentorsig_applied_taxes(line):
+        for tax in applied_taxes(line.taxes, line.tax_date):
             if tax.type == 'percentage':
                 rate += tax.rate * 100
             category = category or getattr(tax, 'unece_category_code', None)
@@ -261,22 +275,6 @@ class Invoice(metaclass=PoolMeta):
                 document_line.unit_price = base_price
                 document_line.discount = discount_rate * 100
         return document_line
-
-    @staticmethod
-    def _mentorsig_applied_taxes(line):
-        """The taxes that apply to the line at its tax date
-
-        A chart may group dated rates under a parent tax (account_fr's
-        "Taux Normal" holds 19.6 % until 2013 and 20 % since): the rate
-        printed is the one of the children the host computes with, as the
-        tax summary of the ledger has it.
-        """
-        pool = Pool()
-        Tax = pool.get('account.tax')
-        if not line.taxes:
-            return []
-        return [value['tax'] for value in Tax.compute(
-                list(line.taxes), Decimal(1), 1, line.tax_date)]
 
     def _mentorsig_taxes(self, sign):
         "The tax summary as the ledger has it, one line per rate"

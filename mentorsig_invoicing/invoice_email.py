@@ -450,18 +450,20 @@ class Invoice(metaclass=PoolMeta):
     def _mentorsig_receipt_on_paid(cls, ids):
         """Queue the payment receipt of the customer invoices just paid
         whose customer wants them, never twice for one invoice"""
-        to_queue = []
-        for invoice in cls.browse(ids):
-            if (invoice.type != 'out'
-                    or invoice.state != 'paid'
-                    or (invoice.total_amount or 0) <= 0
-                    or invoice.mentorsig_receipt_sent_at):
-                continue
-            if invoice.party.get_multivalue(
-                    'mentorsig_email_receipts', company=invoice.company.id):
-                to_queue.append(invoice)
+        to_queue = cls._mentorsig_customer_wants(
+            [i for i in cls.browse(ids)
+                if i.type == 'out' and i.state == 'paid'
+                and (i.total_amount or 0) > 0
+                and not i.mentorsig_receipt_sent_at],
+            'mentorsig_email_receipts')
         if to_queue:
             cls.mentorsig_email_queue(to_queue, receipt=True)
+
+    @staticmethod
+    def _mentorsig_customer_wants(invoices, option):
+        "The invoices whose customer set option for the invoice's company"
+        return [i for i in invoices
+            if i.party.get_multivalue(option, company=i.company.id)]
 
     @classmethod
     def mentorsig_store_documents(cls, invoices):
@@ -472,16 +474,12 @@ class Invoice(metaclass=PoolMeta):
     @classmethod
     def _mentorsig_email_on_posting(cls, invoices):
         "Queue the invoices of customers who want them emailed"
-        to_queue = []
-        for invoice in cls.browse(invoices):
-            if (invoice.type != 'out'
-                    or invoice.state not in {'posted', 'paid'}
-                    or invoice.mentorsig_email_state
-                    or invoice.mentorsig_email_sent_at):
-                continue
-            if invoice.party.get_multivalue(
-                    'mentorsig_email_invoices', company=invoice.company.id):
-                to_queue.append(invoice)
+        to_queue = cls._mentorsig_customer_wants(
+            [i for i in cls.browse(invoices)
+                if i.type == 'out' and i.state in {'posted', 'paid'}
+                and not i.mentorsig_email_state
+                and not i.mentorsig_email_sent_at],
+            'mentorsig_email_invoices')
         if to_queue:
             cls.mentorsig_email_queue(to_queue)
 

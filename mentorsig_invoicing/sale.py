@@ -40,6 +40,7 @@ from trytond.transaction import Transaction
 
 from . import deposit_rules
 from .exceptions import SaleInvoiceError
+from .invoice_document import applied_taxes
 
 INVOICEABLE_STATES = {'quotation', 'confirmed', 'processing'}
 DEDUCTIBLE_STATES = {'posted', 'paid'}
@@ -459,12 +460,10 @@ def rate_label(taxes, date=None):
     count by the children that apply."""
     pool = Pool()
     Lang = pool.get('ir.lang')
-    Tax = pool.get('account.tax')
     Date = pool.get('ir.date')
     if not taxes:
         return gettext('mentorsig_invoicing.msg_sale_no_tax')
-    applied = [c['tax'] for c in Tax.compute(
-            list(taxes), Decimal(1), 1, date or Date.today())]
+    applied = applied_taxes(taxes, date or Date.today())
     if applied and all(t.type == 'percentage' for t in applied):
         return deposit_rules.format_rate(
             sum((t.rate for t in applied), Decimal(0)),

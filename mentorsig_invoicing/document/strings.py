@@ -170,9 +170,9 @@ class Formatter:
             text = text.replace(',', NNBSP).replace('.', ',')
         return text
 
-    def money(self, value):
+    def money(self, value, digits=2):
         symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
-        text = self.number(value, 2)
+        text = self.number(value, digits)
         if self.language == 'fr':
             return f'{text}{NBSP}{symbol}'
         if symbol == self.currency:
