@@ -18,6 +18,10 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY pyproject.toml README.md ./
 COPY mentorsig_invoicing ./mentorsig_invoicing
+COPY mentorsig_sale ./mentorsig_sale
+COPY mentorsig_sale_subscription ./mentorsig_sale_subscription
+COPY mentorsig_invoice_email ./mentorsig_invoice_email
+COPY mentorsig_extra_field ./mentorsig_extra_field
 COPY mentorsig_sepa ./mentorsig_sepa
 COPY mentorsig_margin ./mentorsig_margin
 COPY mentorsig_payment_links ./mentorsig_payment_links

@@ -5,7 +5,7 @@
 
     .venv/bin/python bench/bench_email.py [--invoices 500] [--host 30]
 
-Builds a SQLite database in memory with mentorsig_invoicing and the
+Builds a SQLite database in memory with mentorsig_invoice_email and the
 invoices, created and posted 50 per call in one transaction (kept in the
 test suite's DB_CACHE, var/db-cache/<hash of the sources>/: about 80 s
 the first time for 530 invoices, module activation included, seconds
@@ -59,7 +59,7 @@ def build(count):
     from trytond.tests.tools import activate_modules
 
     start = time.perf_counter()
-    config = activate_modules(['mentorsig_invoicing'], create_company,
+    config = activate_modules(['mentorsig_invoice_email'], create_company,
         create_chart, functools.partial(prepare, count=count))
     print(f"database with {count} posted invoices ready in "
         f"{time.perf_counter() - start:.1f}s")
@@ -221,7 +221,7 @@ def ours(config, ids):
     elapsed = time.perf_counter() - start, time.process_time() - cpu
     with Transaction().start(DB_NAME, config.user, context=config.context):
         Invoice = Pool().get('account.invoice')
-        states = [i.mentorsig_email_state for i in Invoice.browse(ids)]
+        states = [i.email_state for i in Invoice.browse(ids)]
     assert tasks == len(ids), (tasks, len(ids))
     assert states.count('sent') == len(ids), states
     return elapsed
@@ -242,7 +242,7 @@ def host(config, ids):
             Template = pool.get('ir.email.template')
             ModelData = pool.get('ir.model.data')
             template = Template(ModelData.get_id(
-                    'mentorsig_invoicing', 'email_template_invoice'))
+                    'mentorsig_invoice_email', 'email_template_invoice'))
             values = template.get(id_)
             Email.send(to=', '.join(values['to']),
                 subject=values['subject'], body=values['body'],

@@ -517,7 +517,7 @@ def create_contracts_and_interventions(company, customers, products, today):
     service.save()
     contract = Subscription(party=customers[5], start_date=today.replace(day=1),
         invoice_recurrence=monthly, description="Assistance mensuelle")
-    contract.mentorsig_post_invoices = True
+    contract.post_invoices = True
     line = contract.lines.new()
     line.service = service
     line.quantity = 1

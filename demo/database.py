@@ -11,10 +11,14 @@ from urllib.parse import urlsplit, urlunsplit
 # The test suite's modules (tests/lib/mentorsig_suite.py) plus the French
 # chart: the browser tests start the demo from the suite's cached database
 MODULES = [
+    'mentorsig_extra_field',
+    'mentorsig_invoice_email',
     'mentorsig_invoicing',
-    'mentorsig_sepa',
     'mentorsig_margin',
     'mentorsig_payment_links',
+    'mentorsig_sale',
+    'mentorsig_sale_subscription',
+    'mentorsig_sepa',
     'account_fr',
     'account_payment_stripe',
     'project_invoice',

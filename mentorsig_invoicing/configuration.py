@@ -32,28 +32,6 @@ default_payment_term = fields.Many2One(
     ondelete='RESTRICT',
     help="Used on new invoices when the customer has none.")
 
-# The email template of each kind of invoice email, per company; the
-# shipped template (invoice_email.xml) when none is chosen
-EMAIL_TEMPLATES = {
-    'invoice': ('invoice_email_template', 'email_template_invoice'),
-    'credit_note': (
-        'credit_note_email_template', 'email_template_credit_note'),
-    'receipt': ('receipt_email_template', 'email_template_receipt'),
-    }
-_template_domain = [('model.name', '=', 'account.invoice')]
-invoice_email_template = fields.Many2One(
-    'ir.email.template', "Invoice Email Template", ondelete='RESTRICT',
-    domain=_template_domain,
-    help="The email sent with the company's invoices.")
-credit_note_email_template = fields.Many2One(
-    'ir.email.template', "Credit Note Email Template", ondelete='RESTRICT',
-    domain=_template_domain,
-    help="The email sent with the company's credit notes.")
-receipt_email_template = fields.Many2One(
-    'ir.email.template', "Payment Receipt Email Template",
-    ondelete='RESTRICT', domain=_template_domain,
-    help="The email that confirms to a customer that an invoice is paid.")
-
 
 def default_from_value_model(field_name):
     @classmethod
@@ -72,18 +50,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin)
     recovery_indemnity = fields.MultiValue(recovery_indemnity)
     early_payment_discount = fields.MultiValue(early_payment_discount)
     default_payment_term = fields.MultiValue(default_payment_term)
-    invoice_email_template = fields.MultiValue(invoice_email_template)
-    credit_note_email_template = fields.MultiValue(
-        credit_note_email_template)
-    receipt_email_template = fields.MultiValue(receipt_email_template)
 
     @classmethod
     def multivalue_model(cls, field):
         pool = Pool()
         if field in LEGAL_FIELDS:
             return pool.get('mentorsig.configuration.legal')
-        if field in {f for f, _ in EMAIL_TEMPLATES.values()}:
-            return pool.get('mentorsig.configuration.email')
         return super().multivalue_model(field)
 
     @classmethod
@@ -96,12 +68,6 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin)
         'recovery_indemnity')
     default_early_payment_discount = default_from_value_model(
         'early_payment_discount')
-    default_invoice_email_template = default_from_value_model(
-        'invoice_email_template')
-    default_credit_note_email_template = default_from_value_model(
-        'credit_note_email_template')
-    default_receipt_email_template = default_from_value_model(
-        'receipt_email_template')
 
     @classmethod
     def missing_legal_mentions(cls, company):
@@ -164,31 +130,3 @@ class ConfigurationLegal(ModelSQL, CompanyValueMixin):
                             + error,
                             amount=record.recovery_indemnity,
                             minimum=legal.RECOVERY_INDEMNITY_MINIMUM))
-
-
-def default_shipped_template(xml_id):
-    @classmethod
-    def default(cls):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id('mentorsig_invoicing', xml_id)
-        except KeyError:
-            # not loaded yet (module activation) or deleted
-            return None
-    return default
-
-
-class ConfigurationEmail(ModelSQL, CompanyValueMixin):
-    __name__ = 'mentorsig.configuration.email'
-    __string__ = "MentorSiG Configuration Email Templates"
-
-    invoice_email_template = invoice_email_template
-    credit_note_email_template = credit_note_email_template
-    receipt_email_template = receipt_email_template
-
-    default_invoice_email_template = default_shipped_template(
-        'email_template_invoice')
-    default_credit_note_email_template = default_shipped_template(
-        'email_template_credit_note')
-    default_receipt_email_template = default_shipped_template(
-        'email_template_receipt')

@@ -1,26 +1,10 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.exceptions import UserError, UserWarning
+from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
 class LegalMentionError(ValidationError):
-    pass
-
-
-class ExtraFieldDefinitionError(ValidationError):
-    pass
-
-
-class ExtraFieldValueError(ValidationError):
-    pass
-
-
-class ExtraFieldRequiredError(UserError):
-    pass
-
-
-class ExtraFieldDeleteWarning(UserWarning):
     pass
 
 
@@ -36,17 +20,5 @@ class PaymentError(ValidationError):
     pass
 
 
-class SubscriptionInvoiceError(UserError):
-    pass
-
-
 class WorkInvoiceError(UserError):
-    pass
-
-
-class InvoiceEmailError(UserError):
-    pass
-
-
-class SaleInvoiceError(UserError):
     pass

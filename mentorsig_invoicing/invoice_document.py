@@ -132,34 +132,9 @@ class Invoice(metaclass=PoolMeta):
 
     def _mentorsig_extra_fields(self):
         """The printable extra fields of the invoice and of each line (by
-        id), labels and values in the customer's language"""
-        pool = Pool()
-        ExtraField = pool.get('mentorsig.extra_field')
-        Line = pool.get('account.invoice.line')
-        invoice_fields, line_fields = [], {}
-        if not hasattr(self, 'extra_fields_display'):
-            return invoice_fields, line_fields
-        company = self.company.id
-        code = self.mentorsig_lang_code()
-        context = {'company': company}
-        if code:
-            context['language'] = code
-        with Transaction().set_context(**context):
-            # Read again in the language: the labels, the options and the
-            # formats of numbers and dates are translated
-            invoice = self.__class__(self.id)
-            invoice_fields = [model.ExtraField(label, value)
-                for label, value in invoice.extra_fields_display(
-                    printable=True)]
-            if any(d.print_on_documents for d in ExtraField.definitions(
-                        'account.invoice.line', company)):
-                lines = [l for l in self.lines
-                    if l.type == 'line' and l.id is not None and l.id >= 0]
-                for line in Line.browse(lines):
-                    line_fields[line.id] = [model.ExtraField(label, value)
-                        for label, value in line.extra_fields_display(
-                            printable=True)]
-        return invoice_fields, line_fields
+        id), labels and values in the customer's language: none without
+        mentorsig_extra_field"""
+        return [], {}
 
     def mentorsig_kind_of_document(self):
         kind = getattr(self, 'mentorsig_kind', None)
@@ -342,9 +317,16 @@ class Invoice(metaclass=PoolMeta):
     def mentorsig_render(self):
         "The PDF bytes: Factur-X for a numbered customer invoice"
         document = self.mentorsig_document_data()
+        blocks = self._mentorsig_pdf_blocks()
         if self.type == 'out' and self.number:
-            return facturx.render(document)
-        return pdf.render(document)
+            return facturx.render(document, blocks=blocks)
+        return pdf.render(document, blocks)
+
+    @classmethod
+    def _mentorsig_pdf_blocks(cls):
+        """The blocks of the invoice PDF in this database: modules add
+        theirs by overriding it (see document/pdf.py)"""
+        return list(pdf.DEFAULT_BLOCKS)
 
     def mentorsig_pdf(self):
         "The stored PDF of a posted invoice, else the draft's current one"
@@ -369,7 +351,7 @@ class Invoice(metaclass=PoolMeta):
         key = hashlib.sha256(repr(document).encode('utf-8')).hexdigest()
         data = self._mentorsig_draft_pdfs.get(key)
         if data is None:
-            data = pdf.render(document)
+            data = pdf.render(document, self._mentorsig_pdf_blocks())
             self._mentorsig_draft_pdfs.set(key, data)
         return data
 

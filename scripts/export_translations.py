@@ -8,12 +8,14 @@
 New strings come out with an empty msgstr, to be translated by hand;
 tests/test_translations.py fails until they are.
 """
+import glob
 import os
 import sys
 
-MODULES = [
-    'mentorsig_invoicing', 'mentorsig_sepa', 'mentorsig_margin',
-    'mentorsig_payment_links']
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Our modules: every folder with a tryton.cfg
+MODULES = sorted(os.path.basename(os.path.dirname(path))
+    for path in glob.glob(os.path.join(ROOT, '*', 'tryton.cfg')))
 
 
 def main(database):
@@ -28,12 +30,11 @@ def main(database):
     update = Wizard('ir.translation.update')
     update.form.language, = Lang.find([('code', '=', 'fr')])
     update.execute('update')
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with Transaction().start(database, 0, readonly=True):
         Translation = Pool().get('ir.translation')
         for module in MODULES:
             content = Translation.translation_export('fr', module)
-            path = os.path.join(root, module, 'locale', 'fr.po')
+            path = os.path.join(ROOT, module, 'locale', 'fr.po')
             with open(path, 'wb') as fp:
                 fp.write(content)
             print(path)

@@ -11,6 +11,7 @@ module sources: a changed module never runs against a stale schema.
 PostgreSQL uses TRYTOND_TEST_POSTGRESQL_URI, else the server on
 127.0.0.1:5432 when it answers; with CI=true a missing server fails.
 """
+import glob
 import hashlib
 import os
 import shutil
@@ -19,9 +20,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HASHED = [
-    'mentorsig_invoicing', 'mentorsig_sepa', 'mentorsig_margin',
-    'mentorsig_payment_links', 'demo', 'requirements.txt']
+# Our modules (every folder with a tryton.cfg), the demo and the pins
+HASHED = sorted(os.path.basename(os.path.dirname(path))
+    for path in glob.glob(os.path.join(ROOT, '*', 'tryton.cfg'))) + [
+    'demo', 'requirements.txt']
 DEFAULT_POSTGRESQL_URI = 'postgresql://postgres@127.0.0.1:5432/'
 
 

@@ -6,6 +6,7 @@ Docker is not available here: these tests check what can be checked
 without it (the compose file, the Dockerfile steps, the pins).
 """
 import configparser
+import glob
 import json
 import os
 import re
@@ -15,9 +16,9 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = [
-    'mentorsig_invoicing', 'mentorsig_sepa', 'mentorsig_margin',
-    'mentorsig_payment_links']
+# Every folder of the repository that holds a Tryton module
+MODULES = sorted(os.path.basename(os.path.dirname(path))
+    for path in glob.glob(os.path.join(ROOT, '*', 'tryton.cfg')))
 
 
 def read(name):
@@ -38,10 +39,13 @@ def pins():
     return result
 
 
-def test_entry_points_register_the_four_modules():
+def test_entry_points_register_every_module():
+    assert len(MODULES) == 8, MODULES
     entry_points = pyproject()['project']['entry-points']['trytond.modules']
-    assert sorted(entry_points) == sorted(MODULES)
+    assert sorted(entry_points) == MODULES
+    packages = pyproject()['tool']['setuptools']['packages']
     for name in MODULES:
+        assert name in packages, name
         assert entry_points[name] == name
         config = configparser.ConfigParser()
         config.read(os.path.join(ROOT, name, 'tryton.cfg'))

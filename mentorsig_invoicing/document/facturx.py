@@ -350,8 +350,9 @@ def add_output_intent(pdf_bytes):
     return buffer.getvalue()
 
 
-def render(document, pdf_bytes=None):
-    """The Factur-X PDF/A-3 of the document: our PDF with its CII XML
+def render(document, pdf_bytes=None, blocks=None):
+    """The Factur-X PDF/A-3 of the document: our PDF (of `blocks`, by
+    default pdf.DEFAULT_BLOCKS) with its CII XML
 
     The XML is checked against the Factur-X XSD by the library; the
     schematron runs in the tests (`validation.schematron_errors`), not on
@@ -361,7 +362,7 @@ def render(document, pdf_bytes=None):
 
     from . import pdf
     if pdf_bytes is None:
-        pdf_bytes = pdf.render(document)
+        pdf_bytes = pdf.render(document, blocks or pdf.DEFAULT_BLOCKS)
     xml = build_xml(document)
     return generate_from_binary(
         add_output_intent(pdf_bytes), xml, flavor='factur-x',

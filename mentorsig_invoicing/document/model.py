@@ -194,7 +194,7 @@ class InvoiceDocument:
     # the document never disagrees with the ledger (e.g. taxes rounded per
     # line by the host's configuration)
     taxes: list = None
-    # Values for the blocks other modules add (see pdf.BLOCKS), by key:
+    # Values for the blocks other modules add (see pdf.with_block), by key:
     # e.g. mentorsig_payment_links puts its URL under 'payment_link'
     extensions: dict = field(default_factory=dict)
 

@@ -6,12 +6,15 @@
 (header, addresses, lines, totals, payment, ...): each block is a function
 of a `RenderContext` that returns reportlab flowables.
 
-Extension point: other modules add their own blocks with
-`register_block(Block(name, build), after='payment')`.  `build(context)`
-returns a list of flowables (or an empty list); it reads what it needs from
-`context.document.extensions[<its key>]`, which the module's ORM glue fills,
-and must print nothing when the key is missing (the module may be installed
-but not activated in this database).  Example, in mentorsig_payment_links::
+Extension point: the blocks printed are a list that `render` takes, by
+default `DEFAULT_BLOCKS`.  The ORM chooses them per database: the invoice's
+`_mentorsig_pdf_blocks()` classmethod returns the list, and a module adds
+its own block by overriding it, so that a server serving several databases
+prints each module's block only where that module is activated.  A block's
+`build(context)` returns a list of flowables (or an empty list); it reads
+what it needs from `context.document.extensions[<its key>]`, which the
+module's ORM glue fills, and prints nothing when the key is missing.
+Example, in mentorsig_payment_links::
 
     from mentorsig_invoicing.document import pdf
 
@@ -21,8 +24,14 @@ but not activated in this database).  Example, in mentorsig_payment_links::
             return []
         return [context.paragraph(url, 'small')]
 
-    pdf.register_block(pdf.Block('payment_link', payment_link_block),
-        after='payment')
+    class Invoice(metaclass=PoolMeta):
+        __name__ = 'account.invoice'
+
+        @classmethod
+        def _mentorsig_pdf_blocks(cls):
+            return pdf.with_block(super()._mentorsig_pdf_blocks(),
+                pdf.Block('payment_link', payment_link_block),
+                after='payment')
 
 Page geometry, fonts and drawing helpers are in `layout`.
 """
@@ -72,25 +81,21 @@ class Block:
     build: object  # callable(RenderContext) -> list of flowables
 
 
-BLOCKS = []
-
-
-def register_block(block, before=None, after=None):
-    """Add a block to every invoice PDF, before or after a named one
-
-    Registering a name again replaces the block in place, so that a module
-    imported twice (tests, reloads) does not print twice.
-    """
-    names = [b.name for b in BLOCKS]
+def with_block(blocks, block, before=None, after=None):
+    """A new list of blocks: `blocks` with `block` before or after a named
+    one (at the end by default); a block of the same name is replaced in
+    place"""
+    blocks = list(blocks)
+    names = [b.name for b in blocks]
     if block.name in names:
-        BLOCKS[names.index(block.name)] = block
-        return
-    if before is not None:
-        BLOCKS.insert(names.index(before), block)
+        blocks[names.index(block.name)] = block
+    elif before is not None:
+        blocks.insert(names.index(before), block)
     elif after is not None:
-        BLOCKS.insert(names.index(after) + 1, block)
+        blocks.insert(names.index(after) + 1, block)
     else:
-        BLOCKS.append(block)
+        blocks.append(block)
+    return blocks
 
 
 # --- default blocks ------------------------------------------------------
@@ -382,21 +387,19 @@ def legal_block(context):
     return [KeepTogether([context.paragraph(t, 'muted') for t in texts])]
 
 
-for _block in (
-        Block('header', header_block),
-        Block('parties', parties_block),
-        Block('lines', lines_block),
-        Block('totals', totals_block),
-        Block('payment', payment_block),
-        Block('notes', notes_block),
-        Block('legal', legal_block),
-        ):
-    register_block(_block)
+DEFAULT_BLOCKS = (
+    Block('header', header_block),
+    Block('parties', parties_block),
+    Block('lines', lines_block),
+    Block('totals', totals_block),
+    Block('payment', payment_block),
+    Block('notes', notes_block),
+    Block('legal', legal_block),
+    )
 
 
-
-def render(document):
-    "The PDF of the document, as bytes"
+def render(document, blocks=DEFAULT_BLOCKS):
+    "The PDF of the document, as bytes, made of the blocks given"
     register_fonts()
     fmt = Formatter(document.language, document.currency)
     context = RenderContext(document, fmt, _styles())
@@ -451,7 +454,7 @@ def render(document):
             PageTemplate('later', [later]),
             ])
     story = []
-    for block in BLOCKS:
+    for block in blocks:
         story.extend(block.build(context) or [])
     template.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()

@@ -118,30 +118,36 @@ def test_logo_and_long_descriptions():
     assert "sur deux lignes" in '\n'.join(texts)
 
 
-@pytest.fixture
-def extra_block():
-    def build(context):
-        url = context.document.extensions.get('payment_link')
-        if not url:
-            return []
-        return [context.paragraph(f"Payer en ligne : {url}")]
-    pdf.register_block(pdf.Block('test_payment_link', build), after='payment')
-    yield
-    pdf.BLOCKS[:] = [b for b in pdf.BLOCKS if b.name != 'test_payment_link']
+def payment_link_block(context):
+    url = context.document.extensions.get('payment_link')
+    if not url:
+        return []
+    return [context.paragraph(f"Payer en ligne : {url}")]
 
 
-def test_other_modules_add_blocks(extra_block):
-    names = [b.name for b in pdf.BLOCKS]
+def test_other_modules_add_blocks():
+    blocks = pdf.with_block(pdf.DEFAULT_BLOCKS,
+        pdf.Block('test_payment_link', payment_link_block), after='payment')
+    names = [b.name for b in blocks]
     assert names.index('test_payment_link') == names.index('payment') + 1
+    # the default list is left as it is: another database prints without
+    assert 'test_payment_link' not in [b.name for b in pdf.DEFAULT_BLOCKS]
     document = sample_invoice()
-    text, = pages_text(pdf.render(document))
-    assert "Payer en ligne" not in text
     document.extensions['payment_link'] = 'https://pay.example/x1'
     text, = pages_text(pdf.render(document))
+    assert "Payer en ligne" not in text
+    text, = pages_text(pdf.render(document, blocks))
     assert "Payer en ligne : https://pay.example/x1" in text
-    # registering the same name again replaces it
-    pdf.register_block(pdf.Block('test_payment_link', lambda c: []))
-    assert [b.name for b in pdf.BLOCKS].count('test_payment_link') == 1
+    del document.extensions['payment_link']
+    text, = pages_text(pdf.render(document, blocks))
+    assert "Payer en ligne" not in text
+    # adding the same name again replaces it; before= puts it before
+    again = pdf.with_block(blocks, pdf.Block('test_payment_link',
+            lambda c: []))
+    assert [b.name for b in again].count('test_payment_link') == 1
+    first = pdf.with_block(pdf.DEFAULT_BLOCKS,
+        pdf.Block('first', lambda c: []), before='header')
+    assert first[0].name == 'first'
 
 
 def test_minimal_document():

@@ -1,0 +1,251 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Invoicing of contracts (the host's sale_subscription).
+
+The host already does the invoicing: consumptions are generated for each
+period of a contract line, and "Create Invoice" (wizard and cron) turns the
+consumptions not invoiced yet into invoice lines whose origin is the
+contract line; a consumption keeps its invoice line and cannot be changed
+or deleted any more.  MentorSiG adds:
+
+- an "Invoice" button on the contract, which invoices the due periods of
+  that contract only and says clearly when there is nothing to invoice
+  (the second click for the same period is refused);
+- a contract option to post the invoices created for it, by the button and
+  by the host's wizard and cron alike;
+- a consumption is refused for a period of a contract line that is already
+  invoiced (the host lets one be typed by hand);
+- the contract shows its invoices and the amount still to invoice.
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .exceptions import SubscriptionInvoiceError
+
+
+# The context key that narrows the searches of contracts, their lines and
+# consumptions to the contracts invoiced by the Invoice button
+NARROWED = '_mentorsig_invoiced_subscriptions'
+
+
+def search_narrowed(domain, path):
+    """The domain, restricted to the contracts of the context's NARROWED
+    key when it is set (path: from the model searched to the contract)"""
+    ids = Transaction().context.get(NARROWED)
+    if ids is None:
+        return domain
+    return [domain, (path, 'in', ids)]
+
+
+class Subscription(metaclass=PoolMeta):
+    __name__ = 'sale.subscription'
+
+    post_invoices = fields.Boolean(
+        "Post Invoices Automatically",
+        help="Post the invoices of the contract as soon as they are created "
+        "instead of leaving them as drafts.")
+    mentorsig_invoices = fields.Function(fields.Many2Many(
+            'account.invoice', None, None, "Invoices",
+            help="The invoices of the contract's periods."),
+        'get_mentorsig_invoices')
+    amount_to_invoice = fields.Function(Monetary(
+            "Amount to Invoice", currency='currency', digits='currency',
+            help="The periods consumed and not invoiced yet, "
+            "excluding taxes."),
+        'get_amount_to_invoice')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'mentorsig_invoice': {
+                    'invisible': ~Eval('state').in_(['running', 'closed']),
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_post_invoices(cls):
+        return False
+
+    @classmethod
+    def _mentorsig_consumptions(cls, subscriptions, domain=None):
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        return Consumption.search([
+                ('line.subscription', 'in', [s.id for s in subscriptions]),
+                ] + (domain or []),
+            order=[('date', 'ASC'), ('id', 'ASC')])
+
+    @classmethod
+    def get_mentorsig_invoices(cls, subscriptions, name):
+        invoices = {s.id: set() for s in subscriptions}
+        for consumption in cls._mentorsig_consumptions(
+                subscriptions, [('invoice_line', '!=', None)]):
+            invoice = consumption.invoice_line.invoice
+            if invoice:
+                invoices[consumption.line.subscription.id].add(invoice.id)
+        return {k: sorted(v) for k, v in invoices.items()}
+
+    @classmethod
+    def get_amount_to_invoice(cls, subscriptions, name):
+        amounts = defaultdict(Decimal)
+        for consumption in cls._mentorsig_consumptions(
+                subscriptions, [('invoice_line', '=', None)]):
+            line = consumption.line
+            amounts[line.subscription.id] += (
+                Decimal(str(consumption.quantity or 0))
+                * (line.unit_price or 0))
+        return {
+            s.id: s.currency.round(amounts[s.id]) for s in subscriptions}
+
+    @classmethod
+    def generate_invoice(cls, date=None):
+        pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
+        company_id = Transaction().context.get('company', -1)
+        pending = Consumption.search([
+                ('invoice_line', '=', None),
+                ('line.subscription.company', '=', company_id),
+                ('line.subscription.post_invoices', '=', True),
+                ])
+        super().generate_invoice(date=date)
+        cls._mentorsig_post(Consumption.browse(pending))
+
+    @classmethod
+    def _mentorsig_post(cls, consumptions):
+        "Post the invoices just created for contracts that ask for it"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoices = {
+            c.invoice_line.invoice for c in consumptions
+            if c.invoice_line and c.invoice_line.invoice
+            and c.line.subscription.post_invoices}
+        invoices = [i for i in invoices if i.state == 'draft']
+        if invoices:
+            Invoice.post(invoices)
+
+    @classmethod
+    @ModelView.button
+    def mentorsig_invoice(cls, subscriptions, date=None):
+        """Invoice the periods of the contracts due on date (today)
+
+        The host's generate_consumption and generate_invoice do the work,
+        narrowed to these contracts by the context (see search_narrowed):
+        they work on every contract of the company otherwise.
+        """
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Line = pool.get('sale.subscription.line')
+        if date is None:
+            date = Date.today()
+        by_company = defaultdict(list)
+        for subscription in subscriptions:
+            by_company[subscription.company.id].append(subscription)
+        for company, company_subscriptions in by_company.items():
+            with Transaction().set_context(
+                    company=company, **{NARROWED: [
+                            s.id for s in company_subscriptions]}):
+                Line.generate_consumption(date)
+                for subscription in cls.browse(company_subscriptions):
+                    if not (subscription.next_invoice_date
+                            and subscription.next_invoice_date <= date
+                            and cls._mentorsig_consumptions([subscription], [
+                                    ('invoice_line', '=', None),
+                                    ('date', '<=', date),
+                                    ])):
+                        subscription._mentorsig_raise_nothing_to_invoice(
+                            date)
+                cls.generate_invoice(date)
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        return super().search(
+            search_narrowed(domain, 'id'), *args, **kwargs)
+
+    def _mentorsig_raise_nothing_to_invoice(self, date):
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        invoiced = self._mentorsig_consumptions(
+            [self], [('invoice_line', '!=', None)])
+        next_date = self.next_invoice_date
+        if invoiced:
+            last = invoiced[-1]
+            until = max(
+                (l.consumed_until for l in self.lines if l.consumed_until),
+                default=last.date)
+            invoice = last.invoice_line.invoice
+            raise SubscriptionInvoiceError(gettext(
+                    'mentorsig_sale_subscription.msg_subscription_already_invoiced',
+                    subscription=self.rec_name,
+                    until=lang.strftime(until),
+                    invoice=invoice.rec_name if invoice else '',
+                    next_date=(
+                        lang.strftime(next_date) if next_date else '-')))
+        raise SubscriptionInvoiceError(gettext(
+                'mentorsig_sale_subscription.msg_subscription_nothing_due',
+                subscription=self.rec_name,
+                date=lang.strftime(date),
+                next_date=lang.strftime(next_date) if next_date else '-'))
+
+    @classmethod
+    def copy(cls, subscriptions, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('post_invoices')
+        return super().copy(subscriptions, default=default)
+
+
+class SubscriptionLine(metaclass=PoolMeta):
+    __name__ = 'sale.subscription.line'
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        return super().search(
+            search_narrowed(domain, 'subscription'), *args, **kwargs)
+
+
+class SubscriptionLineConsumption(metaclass=PoolMeta):
+    __name__ = 'sale.subscription.line.consumption'
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        return super().search(
+            search_narrowed(domain, 'line.subscription'), *args, **kwargs)
+
+    @classmethod
+    def validate_fields(cls, consumptions, field_names):
+        super().validate_fields(consumptions, field_names)
+        cls.check_period_invoiced_once(consumptions, field_names)
+
+    @classmethod
+    def check_period_invoiced_once(cls, consumptions, field_names=None):
+        "Refuse a consumption of a period of a line that is invoiced already"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        if field_names and not (field_names & {'line', 'date'}):
+            return
+        for consumption in consumptions:
+            others = cls.search([
+                    ('id', '!=', consumption.id),
+                    ('line', '=', consumption.line.id),
+                    ('date', '=', consumption.date),
+                    ('invoice_line', '!=', None),
+                    ], limit=1)
+            if others:
+                other, = others
+                lang = Lang.get()
+                invoice = other.invoice_line.invoice
+                raise SubscriptionInvoiceError(gettext(
+                        'mentorsig_sale_subscription.msg_subscription_period_invoiced',
+                        date=lang.strftime(consumption.date),
+                        line=consumption.line.rec_name,
+                        invoice=invoice.rec_name if invoice else ''))
