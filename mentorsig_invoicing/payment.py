@@ -217,6 +217,20 @@ class PayInvoices(Wizard):
         self.book(allocations, overpayment)
         return 'end'
 
+    @staticmethod
+    def _payment_line(lines, invoice, amount):
+        """The line among lines that pays amount of invoice: matched on the
+        invoice's account, party and amount, as the host's pay_invoice
+        matches on the account"""
+        for line in lines:
+            if (line.account == invoice.account
+                    and line.party == invoice.party
+                    and line.credit - line.debit == amount):
+                return line
+        raise PaymentError(gettext(
+                'mentorsig_invoicing.msg_pay_many_unmatched_line',
+                invoice=invoice.rec_name))
+
     def book(self, allocations, overpayment):
         "Book the transfer and attach its lines to the invoices"
         pool = Pool()
@@ -232,13 +246,9 @@ class PayInvoices(Wizard):
         move_lines = [Line(
                 account=method.debit_account.current(date=date),
                 debit=start.amount, credit=Decimal(0))]
-        paying = []
         for invoice_id, amount in allocations:
-            invoice = invoices[invoice_id]
-            line = Line(account=invoice.account, party=party,
-                debit=Decimal(0), credit=amount)
-            move_lines.append(line)
-            paying.append((invoice, line))
+            move_lines.append(Line(account=invoices[invoice_id].account,
+                    party=party, debit=Decimal(0), credit=amount))
         if overpayment:
             move_lines.append(Line(
                     account=party.account_receivable_used, party=party,
@@ -254,14 +264,11 @@ class PayInvoices(Wizard):
             else None)
         move.save()
         Move.post([move])
-        # The lines are created in the order given
-        saved = sorted(Move(move.id).lines, key=lambda l: l.id)
-        paying = [(invoice, saved[i + 1])
-            for i, (invoice, line) in enumerate(paying)]
-        assert all(
-            l.credit == amount and l.account == i.account
-            for (i, l), (_, amount) in zip(paying, allocations))
-        for invoice, line in paying:
+        unmatched = sorted(Move(move.id).lines, key=lambda l: l.id)
+        for invoice_id, amount in allocations:
+            invoice = invoices[invoice_id]
+            line = self._payment_line(unmatched, invoice, amount)
+            unmatched.remove(line)
             Invoice.add_payment_lines({invoice: [line]})
             reconcile_when_settled(Invoice(invoice.id))
         return move
