@@ -8,8 +8,11 @@ line whose cost is unknown is unknown too, never 100 %.
 Units and currencies come in as plain ratios worked out by the caller from
 the host's units (`product.uom` factors) and rates (`currency.currency`):
 
-- `unit_ratio`: how many supplier units one sale unit is (a product sold per
-  unit and bought per box of 12 has a ratio of 1/12);
+- `sale_factor` and `supplier_factor`: the factors of the sale unit and of
+  the supplier's unit to the reference unit of their category (`product.uom`
+  factor: a unit 1, a box of 12 12), kept apart so that 120 units reach a
+  break of 10 boxes exactly (120 x 1 >= 10 x 12), where a ratio of 1/12 in
+  floating point falls short;
 - `rate`: how many company-currency units one supplier-currency unit buys.
 """
 import datetime
@@ -18,6 +21,13 @@ from decimal import Decimal
 from typing import Iterable, Optional
 
 STRATEGIES = ('cost_price', 'average_cost', 'best_supplier_price')
+
+
+def as_decimal(quantity):
+    "A quantity (Tryton keeps them as floats) as the Decimal it reads as"
+    if isinstance(quantity, Decimal):
+        return quantity
+    return Decimal(str(quantity or 0))
 
 
 def resolve_strategy(product_strategy, category_strategies, company_strategy):
@@ -36,7 +46,8 @@ class SupplierPrice:
     supplier: object
     minimum_quantity: Decimal  # in the supplier's unit
     unit_price: Decimal  # per supplier unit, in the supplier's currency
-    unit_ratio: Decimal  # supplier units in one sale unit
+    sale_factor: Decimal
+    supplier_factor: Decimal
     rate: Decimal  # company currency for one supplier currency
     start_date: Optional[datetime.date] = None
     end_date: Optional[datetime.date] = None
@@ -48,12 +59,14 @@ class SupplierPrice:
     def applies(self, quantity, date):
         "Whether the break applies to quantity sale units on date"
         return (self.valid_on(date)
-            and self.minimum_quantity <= abs(quantity) * self.unit_ratio)
+            and self.minimum_quantity * self.supplier_factor
+            <= abs(as_decimal(quantity)) * self.sale_factor)
 
     @property
     def sale_unit_price(self):
         "The price of one sale unit in the company currency"
-        return self.unit_price * self.unit_ratio * self.rate
+        return (self.unit_price * self.sale_factor * self.rate
+            / self.supplier_factor)
 
 
 def supplier_price(prices: Iterable[SupplierPrice], quantity, date):
@@ -85,10 +98,10 @@ def weighted_average_cost(purchases):
     """The average of (quantity, unit price) purchases weighted by quantity;
     returns (negative quantities) count against the purchases. None when
     nothing is left bought"""
-    quantity = sum((Decimal(q) for q, _ in purchases), Decimal(0))
+    quantity = sum((as_decimal(q) for q, _ in purchases), Decimal(0))
     if quantity <= 0:
         return None
-    amount = sum((Decimal(q) * p for q, p in purchases), Decimal(0))
+    amount = sum((as_decimal(q) * p for q, p in purchases), Decimal(0))
     return amount / quantity
 
 
@@ -128,7 +141,7 @@ def line_cost(quantity, unit_cost, digits=2):
     if unit_cost is None:
         return None
     exp = Decimal(1).scaleb(-digits)
-    return (Decimal(str(quantity or 0)) * unit_cost).quantize(exp)
+    return (as_decimal(quantity) * unit_cost).quantize(exp)
 
 
 def total_margin(lines):

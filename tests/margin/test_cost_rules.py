@@ -18,24 +18,25 @@ prices = st.decimals(
 quantities = st.decimals(min_value=D('0'), max_value=D('1000'), places=2)
 
 
-def price(supplier, unit_price, minimum=0, ratio=1, rate=1, **dates):
+def price(supplier, unit_price, minimum=0, per=1, rate=1, **dates):
+    "A price of a supplier's unit of per sale units"
     return SupplierPrice(
-        supplier, D(minimum), D(unit_price), D(ratio), D(rate), **dates)
+        supplier, D(minimum), D(unit_price), D(1), D(per), D(rate), **dates)
 
 
 def test_box_of_twelve_in_dollars_costs_per_unit_in_euros():
     # 24 USD a box of 12, 1 USD = 0.80 EUR: 2 USD a unit, 1.60 EUR
-    box = price('us', '24', ratio=D(1) / 12, rate='0.80')
+    box = price('us', '24', per=12, rate='0.80')
     assert rules.best_supplier_price([box], 1, TODAY) == D('1.6')
 
 
 def test_quantity_break_reached_in_supplier_units():
     # 10 boxes of 12 and more at 20 USD: the break is 120 units sold
     prices = [
-        price('us', '24', ratio=D(1) / 12),
-        price('us', '20', minimum=10, ratio=D(1) / 12),
+        price('us', '24', per=12),
+        price('us', '20', minimum=10, per=12),
         ]
-    per_unit = rules.best_supplier_price(prices, 119, TODAY)
+    per_unit = rules.best_supplier_price(prices, 119.99, TODAY)
     assert per_unit == D(24) / 12
     assert rules.best_supplier_price(prices, 120, TODAY) == D(20) / 12
     # a credit note's negative quantity reaches the same break
@@ -96,10 +97,14 @@ def test_best_price_is_the_minimum_of_each_suppliers_price(offers, quantity):
     st.decimals(min_value=D('0.1'), max_value=D('10'), places=4))
 def test_unit_and_currency_conversion_keep_the_amount(
         unit_price, per_box, rate):
-    box = price('a', unit_price, ratio=D(1) / per_box, rate=rate)
+    box = price('a', unit_price, per=per_box, rate=rate)
     per_unit = rules.best_supplier_price([box], 1, TODAY)
     # a whole box bought unit by unit costs the box, converted
     assert abs(per_unit * per_box - unit_price * rate) < D('1e-20')
+    # the break of one box is reached by per_box units, not one less
+    assert box.applies(per_box, TODAY)
+    assert not SupplierPrice('a', D(1), unit_price, D(1), D(per_box), rate
+        ).applies(per_box - 1, TODAY)
 
 
 def test_average_after_three_purchases():
@@ -171,3 +176,10 @@ def test_strategy_from_product_then_category_then_company():
         == 'cost_price'
     assert rules.resolve_strategy(None, [], 'best_supplier_price') \
         == 'best_supplier_price'
+
+
+def test_float_quantities_as_tryton_keeps_them():
+    prices = [price('a', '10'), price('a', '8', minimum='0.3')]
+    assert rules.best_supplier_price(prices, 0.3, TODAY) == D('8')
+    assert rules.line_cost(0.1, D('3')) == D('0.30')
+    assert rules.weighted_average_cost([(0.1, D(1)), (0.2, D(4))]) == D(3)
