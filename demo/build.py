@@ -138,6 +138,11 @@ def _get_lang(code):
     return lang
 
 
+# Customers who pay by SEPA direct debit (index in CUSTOMERS, scheme); their
+# open invoices due are ready for "Prepare Direct Debits"
+DIRECT_DEBIT_CUSTOMERS = [(2, 'B2B'), (5, 'CORE'), (8, 'CORE'), (9, 'CORE')]
+
+
 def create_bank_account(company):
     Bank = Model.get('bank')
     Party = Model.get('party.party')
@@ -247,8 +252,6 @@ def configure_mentorsig(company, payment_term):
     config.recovery_indemnity = Decimal('40')
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
     config.default_payment_term = payment_term
-    config.sepa_creditor_identifier = CREDITOR_IDENTIFIER
-    config.sepa_scheme = 'CORE'
     config.payment_link_stripe = True
     config.payment_link_validity = 30
     config.margin_cost_strategy = 'cost_price'
@@ -553,12 +556,59 @@ def create_contracts_and_interventions(company, customers, products, today):
     return contract, intervention
 
 
+def create_direct_debits(company, bank_account, customers, today):
+    """The bank profile (the host's SEPA payment journal, pain.008.001.08)
+    and signed mandates of four customers, one of them B2B; the creditor
+    identifier is the company party's (create_company)"""
+    Account = Model.get('account.account')
+    Journal = Model.get('account.journal')
+    PaymentJournal = Model.get('account.payment.journal')
+    Sequence = Model.get('ir.sequence')
+    SequenceType = Model.get('ir.sequence.type')
+    AccountConfiguration = Model.get('account.configuration')
+    Mandate = Model.get('account.payment.sepa.mandate')
+    Party = Model.get('party.party')
+    clearing, = Account.find([
+            ('company', '=', company.id), ('code', '=', '5113')])
+    clearing.reconcile = True
+    clearing.save()
+    bank_journal, = Journal.find([('type', '=', 'cash')], limit=1)
+    profile = PaymentJournal(name="Banque Démo Populaire - prélèvements",
+        process_method='sepa')
+    profile.sepa_bank_account_number, = bank_account.numbers
+    profile.sepa_receivable_flavor = 'pain.008.001.08'
+    profile.sepa_payable_flavor = 'pain.001.001.03'
+    profile.clearing_account = clearing
+    profile.clearing_journal = bank_journal
+    profile.save()
+    mandate_type, = SequenceType.find([('name', '=', "SEPA Mandate")])
+    sequence = Sequence(name="Mandats SEPA", sequence_type=mandate_type,
+        company=company, prefix='RUM-%s-' % today.year, padding=5)
+    sequence.save()
+    account_configuration = AccountConfiguration(1)
+    account_configuration.sepa_mandate_sequence = sequence
+    account_configuration.save()
+    for index, scheme in DIRECT_DEBIT_CUSTOMERS:
+        party = Party(customers[index].id)
+        mandate = Mandate(party=party, scheme=scheme)
+        mandate.account_number, = party.bank_accounts[0].numbers
+        mandate.address, = party.addresses
+        mandate.click('request')
+        mandate.signature_date = today - relativedelta(months=3)
+        mandate.click('validate_mandate')
+        party.reload()
+        reception = party.reception_direct_debits.new(journal=profile)
+        reception.sepa_mandate = mandate
+        party.save()
+    return profile
+
+
 def build(today=None):
     if today is None:
         today = dt.date.today()
     eur, countries = create_currency_and_countries()
     company = create_company(eur, countries['FR'])
-    create_bank_account(company)
+    bank_account = create_bank_account(company)
     accounts = create_accounting(company, today)
     taxes = get_taxes(company)
     terms = create_payment_terms()
@@ -572,6 +622,7 @@ def build(today=None):
     invoices['deposit'] = create_sale_deposit(sales[1], today)
     create_extra_fields(invoices['draft'])
     create_contracts_and_interventions(company, customers, products, today)
+    create_direct_debits(company, bank_account, customers, today)
     create_users(company)
     mark_configuration_done()
     return company, invoices

@@ -1,11 +1,20 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
-class CreditorIdentifierError(ValidationError):
+class MandateReferenceError(ValidationError):
     pass
 
 
-class PrenotificationError(ValidationError):
+class SepaFileError(UserError):
+    pass
+
+
+class ReturnFileError(UserError):
+    pass
+
+
+class CollectionError(UserError):
     pass

@@ -45,7 +45,7 @@ def test_mentorsig_configuration_in_french(demo_server, page, output_dir):
         .click()
     form = page.locator('.tab-content:visible .form')
     expect(form.get_by_text('Mentions légales')).to_be_visible()
-    for page_title in ['Prélèvement SEPA', 'Liens de paiement', 'Marge']:
+    for page_title in ['Liens de paiement', 'Marge']:
         expect(form.get_by_text(page_title, exact=True)).to_be_visible()
     expect(form.get_by_text('Indemnité forfaitaire de recouvrement')) \
         .to_be_visible()

@@ -1,0 +1,462 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Margin analysis: SQL reporting models over posted customer invoice lines.
+
+The host's pattern (`sale.reporting`): one `table_query` model per axis,
+grouped in SQL, filtered by a context model (company, dates, kind, period),
+amounts converted to the company currency with the host's rate query.
+Revenue, cost and margin come from the costs frozen at posting; the revenue
+of lines whose cost is unknown counts in `revenue` but not in the margin
+nor its rate.
+"""
+from dateutil.relativedelta import relativedelta
+from sql import Cast, Literal, Null, With
+from sql.aggregate import Count, Max, Min, Sum
+from sql.conditionals import Case, NullIf
+from sql.functions import Extract, Round, ToChar
+from sql.operators import Concat
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool
+from trytond.pyson import Eval, If, PYSONEncoder
+from trytond.transaction import Transaction
+from trytond.wizard import StateAction, Wizard
+
+from .line import RATE_DIGITS
+
+PERIODS = [
+    ('year', "Year"),
+    ('quarter', "Quarter"),
+    ('month', "Month"),
+    ]
+
+
+class Context(ModelView):
+    __name__ = 'mentorsig.margin.context'
+    __string__ = "Margin Analysis Context"
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    from_date = fields.Date(
+        "From Date",
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date",
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+    period = fields.Selection(PERIODS, "Period", required=True)
+    kind = fields.Selection([
+            (None, ""),
+            ('invoice', "Invoice"),
+            ('deposit', "Deposit Invoice"),
+            ('credit_note', "Credit Note"),
+            ], "Kind",
+        help="Only the invoices of this kind.\nLeave empty for all.")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_from_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if 'from_date' in context:
+            return context['from_date']
+        return Date.today() - relativedelta(years=1)
+
+    @classmethod
+    def default_to_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if 'to_date' in context:
+            return context['to_date']
+        return Date.today()
+
+    @classmethod
+    def default_period(cls):
+        return Transaction().context.get('period', 'month')
+
+
+class Abstract(ModelSQL, ModelView):
+    company = fields.Many2One('company.company', "Company")
+    currency = fields.Many2One('currency.currency', "Currency")
+    number = fields.Integer("Invoices", help="The number of invoices.")
+    revenue = Monetary(
+        "Revenue", currency='currency', digits='currency',
+        help="The untaxed amount sold, in the company currency.")
+    cost = Monetary(
+        "Cost", currency='currency', digits='currency',
+        help="The cost of the lines whose cost is known.")
+    margin = Monetary(
+        "Margin", currency='currency', digits='currency',
+        help="The margin of the lines whose cost is known.")
+    margin_rate = fields.Numeric(
+        "Margin Rate", digits=RATE_DIGITS,
+        help="The margin on the revenue of the lines whose cost is known.")
+    unknown_revenue = Monetary(
+        "Revenue without Cost", currency='currency', digits='currency',
+        help="The revenue of the lines whose cost is unknown.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('revenue', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        from_item, tables, withs = cls._joins()
+        return from_item.select(
+            *cls._columns(tables, withs),
+            where=cls._where(tables, withs),
+            group_by=cls._group_by(tables, withs),
+            with_=withs.values())
+
+    @classmethod
+    def _joins(cls):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Currency = pool.get('currency.currency')
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('account.invoice.line')
+        tables = {
+            'line': Line.__table__(),
+            'invoice': Invoice.__table__(),
+            'company': Company.__table__(),
+            'currency': Currency.__table__(),
+            }
+        line, invoice = tables['line'], tables['invoice']
+        company, currency = tables['company'], tables['currency']
+        withs = {
+            'rate_invoice': With(query=Currency.currency_rate_sql()),
+            'rate_company': With(query=Currency.currency_rate_sql()),
+            }
+        rate_invoice, rate_company = (
+            withs['rate_invoice'], withs['rate_company'])
+        date = invoice.invoice_date
+        from_item = (line
+            .join(invoice, condition=line.invoice == invoice.id)
+            .join(company, condition=invoice.company == company.id)
+            .join(currency, condition=company.currency == currency.id)
+            .join(rate_invoice, type_='LEFT',
+                condition=(invoice.currency != company.currency)
+                & (rate_invoice.currency == invoice.currency)
+                & (rate_invoice.start_date <= date)
+                & ((rate_invoice.end_date == Null)
+                    | (rate_invoice.end_date > date)))
+            .join(rate_company, type_='LEFT',
+                condition=(invoice.currency != company.currency)
+                & (rate_company.currency == company.currency)
+                & (rate_company.start_date <= date)
+                & ((rate_company.end_date == Null)
+                    | (rate_company.end_date > date))))
+        return from_item, tables, withs
+
+    @classmethod
+    def _converted(cls, tables, withs, amount):
+        "amount in the invoice currency converted to the company's"
+        invoice, company = tables['invoice'], tables['company']
+        rate = withs['rate_company'].rate / withs['rate_invoice'].rate
+        return Case(
+            (invoice.currency == company.currency, amount),
+            else_=amount * rate)
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        line, invoice = tables['line'], tables['invoice']
+        currency = tables['currency']
+        quantity = line.quantity
+        revenue = cls._converted(tables, withs, quantity * line.unit_price)
+        cost = cls._converted(tables, withs, quantity * line.unit_cost)
+        known = line.unit_cost != Null
+        revenue_known = Sum(Case((known, revenue), else_=Literal(0)))
+        cost_sum = Sum(Case((known, cost), else_=Literal(0)))
+        has_cost = Max(Case((known, Literal(1)), else_=Literal(0))) == 1
+
+        def money(field, value):
+            return Round(field.sql_cast(value), currency.digits)
+        margin = revenue_known - cost_sum
+        return [
+            cls._column_id(tables, withs).as_('id'),
+            invoice.company.as_('company'),
+            currency.id.as_('currency'),
+            Count(invoice.id, distinct=True).as_('number'),
+            money(cls.revenue, Sum(revenue)).as_('revenue'),
+            Case((has_cost, money(cls.cost, cost_sum)),
+                else_=Null).as_('cost'),
+            Case((has_cost, money(cls.margin, margin)),
+                else_=Null).as_('margin'),
+            Case((has_cost, Round(cls.margin_rate.sql_cast(
+                            margin / NullIf(revenue_known, 0)), 4)),
+                else_=Null).as_('margin_rate'),
+            money(cls.unknown_revenue,
+                Sum(Case((known, Literal(0)), else_=revenue))
+                ).as_('unknown_revenue'),
+            ]
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return Min(tables['line'].id)
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        invoice, currency = tables['invoice'], tables['currency']
+        return [invoice.company, currency.id, currency.digits]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        context = Transaction().context
+        line, invoice = tables['line'], tables['invoice']
+        where = ((invoice.type == 'out')
+            & invoice.state.in_(['posted', 'paid'])
+            & (line.type == 'line')
+            & (invoice.company == context.get('company', -1)))
+        if context.get('from_date'):
+            where &= invoice.invoice_date >= context['from_date']
+        if context.get('to_date'):
+            where &= invoice.invoice_date <= context['to_date']
+        if context.get('kind'):
+            where &= invoice.mentorsig_kind == context['kind']
+        return where
+
+    def _open_lines_domain(self):
+        "The domain of the invoice lines the row sums"
+        context = Transaction().context
+        domain = [
+            ('invoice.type', '=', 'out'),
+            ('invoice.state', 'in', ['posted', 'paid']),
+            ('invoice.company', '=', self.company.id),
+            ('type', '=', 'line'),
+            ]
+        if context.get('from_date'):
+            domain.append(('invoice.invoice_date', '>=', context['from_date']))
+        if context.get('to_date'):
+            domain.append(('invoice.invoice_date', '<=', context['to_date']))
+        if context.get('kind'):
+            domain.append(('invoice.mentorsig_kind', '=', context['kind']))
+        return domain
+
+
+class TimeseriesMixin:
+    __slots__ = ()
+    period = fields.Char("Period")
+    date = fields.Date("Date", help="The first invoice date of the period.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def _column_period(cls, tables, withs):
+        date = tables['invoice'].invoice_date
+        period = Transaction().context.get('period', 'month')
+        if period == 'year':
+            return ToChar(date, 'YYYY')
+        elif period == 'quarter':
+            return Concat(Concat(ToChar(date, 'YYYY'), '-Q'),
+                Cast(Extract('QUARTER', date), 'VARCHAR'))
+        return ToChar(date, 'YYYY-MM')
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            cls._column_period(tables, withs).as_('period'),
+            Min(tables['invoice'].invoice_date).as_('date'),
+            ]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [
+            cls._column_period(tables, withs)]
+
+    def _open_lines_domain(self):
+        domain = super()._open_lines_domain()
+        # The period's dates: from its first invoice date to its end
+        period = Transaction().context.get('period', 'month')
+        start = self.date.replace(day=1)
+        if period == 'year':
+            start = start.replace(month=1)
+            end = start + relativedelta(years=1)
+        elif period == 'quarter':
+            start = start.replace(month=(start.month - 1) // 3 * 3 + 1)
+            end = start + relativedelta(months=3)
+        else:
+            end = start + relativedelta(months=1)
+        domain.append(('invoice.invoice_date', '>=', start))
+        domain.append(('invoice.invoice_date', '<', end))
+        return domain
+
+
+class Main(TimeseriesMixin, Abstract):
+    __name__ = 'mentorsig.margin.time'
+    __string__ = "Margin over Time"
+
+
+class CustomerMixin:
+    __slots__ = ()
+    customer = fields.Many2One(
+        'party.party', "Customer",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            tables['invoice'].party.as_('customer')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [tables['invoice'].party]
+
+    def _open_lines_domain(self):
+        return super()._open_lines_domain() + [
+            ('invoice.party', '=', self.customer.id)]
+
+    def get_rec_name(self, name):
+        return self.customer.rec_name
+
+
+class Customer(CustomerMixin, Abstract):
+    __name__ = 'mentorsig.margin.customer'
+    __string__ = "Margin by Customer"
+
+
+class CustomerTimeseries(CustomerMixin, TimeseriesMixin, Abstract):
+    __name__ = 'mentorsig.margin.customer.time'
+    __string__ = "Margin by Customer over Time"
+
+
+class ProductMixin:
+    __slots__ = ()
+    product = fields.Many2One(
+        'product.product', "Product",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            tables['line'].product.as_('product')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [tables['line'].product]
+
+    def _open_lines_domain(self):
+        product = self.product.id if self.product else None
+        return super()._open_lines_domain() + [('product', '=', product)]
+
+    def get_rec_name(self, name):
+        return self.product.rec_name if self.product else ''
+
+
+class Product(ProductMixin, Abstract):
+    __name__ = 'mentorsig.margin.product'
+    __string__ = "Margin by Product"
+
+
+class ProductTimeseries(ProductMixin, TimeseriesMixin, Abstract):
+    __name__ = 'mentorsig.margin.product.time'
+    __string__ = "Margin by Product over Time"
+
+
+class Category(Abstract):
+    __name__ = 'mentorsig.margin.category'
+    __string__ = "Margin by Product Category"
+    category = fields.Many2One(
+        'product.category', "Category",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+
+    @classmethod
+    def _joins(cls):
+        pool = Pool()
+        Product = pool.get('product.product')
+        TemplateCategory = pool.get('product.template-product.category.all')
+        from_item, tables, withs = super()._joins()
+        tables['product'] = product = Product.__table__()
+        tables['category'] = category = TemplateCategory.__table__()
+        from_item = (from_item
+            .join(product, condition=tables['line'].product == product.id)
+            .join(category, condition=product.template == category.template))
+        return from_item, tables, withs
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return tables['category'].category
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            tables['category'].category.as_('category')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [
+            tables['category'].category]
+
+    def _open_lines_domain(self):
+        return super()._open_lines_domain() + [
+            ('product.template.categories_all', '=', self.category.id)]
+
+    def get_rec_name(self, name):
+        return self.category.rec_name
+
+
+class SalesRep(Abstract):
+    __name__ = 'mentorsig.margin.sales_rep'
+    __string__ = "Margin by Sales Representative"
+    sales_rep = fields.Many2One(
+        'company.employee', "Sales Representative",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            tables['invoice'].sales_rep.as_('sales_rep')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [
+            tables['invoice'].sales_rep]
+
+    def _open_lines_domain(self):
+        sales_rep = self.sales_rep.id if self.sales_rep else None
+        return super()._open_lines_domain() + [
+            ('invoice.sales_rep', '=', sales_rep)]
+
+    def get_rec_name(self, name):
+        return self.sales_rep.rec_name if self.sales_rep else ''
+
+
+class OpenLines(Wizard):
+    __name__ = 'mentorsig.margin.open_lines'
+    __string__ = "Open Margin Invoice Lines"
+    start = StateAction('mentorsig_margin.act_margin_invoice_lines')
+
+    def do_start(self, action):
+        # The row was read through the user's rules: its lines are too
+        domain = self.record._open_lines_domain()
+        action['pyson_domain'] = PYSONEncoder().encode(domain)
+        action['name'] += ' (%s)' % (self.record.rec_name or '')
+        return action, {}
+

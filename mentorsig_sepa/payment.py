@@ -1,0 +1,347 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The host's SEPA payments (account_payment_sepa), extended.
+
+One source of truth for every setting: the creditor identifier is the
+company party's `eu_at_02` identifier, the bank profile is the SEPA payment
+journal (bank account, message version, batch booking, initiating party,
+and here the lead time and the notice days), the scheme and the sequence
+type policy are the mandate's.
+
+The files themselves are built by iso20022/pain008.py (why not the host's
+Genshi templates is said there), plugged in where the host chooses its
+template (`Group.get_sepa_template`); returns are read by iso20022/status.py
+(why not the host's handler is said there), plugged in where the host parses
+an incoming message (`Message.parse`).
+"""
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from . import sepa_rules
+from .exceptions import (
+    MandateReferenceError, ReturnFileError, SepaFileError)
+from .iso20022 import charset, pain008, status
+
+OUR_VERSIONS = {'pain.008.001.08', 'pain.008.001.02'}
+PROBLEM_MESSAGES = {
+    'amount': 'msg_problem_amount',
+    'iban': 'msg_problem_iban',
+    'mandate': 'msg_problem_mandate',
+    'signature': 'msg_problem_signature',
+    'address': 'msg_problem_address',
+    'creditor_identifier': 'msg_problem_creditor_identifier',
+    'creditor_iban': 'msg_problem_creditor_iban',
+    'mixed_schemes': 'msg_problem_mixed_schemes',
+    'currency': 'msg_problem_currency',
+    }
+REASON_SELECTION = [(None, '')] + [
+    (code, '%s - %s' % (code, label))
+    for code, label in sorted(status.REASONS.items())]
+
+
+def problem_text(problem):
+    "The translated sentence of a pain008.Problem"
+    message = PROBLEM_MESSAGES.get(problem.code)
+    if not message:
+        return gettext('mentorsig_sepa.msg_problem_other',
+            problem=str(problem))
+    return gettext('mentorsig_sepa.%s' % message,
+        label=problem.label, value=problem.value)
+
+
+def sepa_address(address):
+    "A party.address as the plain address of a pain.008"
+    if not address:
+        return None
+    street = address.street_name or ''
+    if not street and address.street_unstructured:
+        street = address.street_unstructured.splitlines()[0]
+    return pain008.Address(street=street,
+        building_number=address.building_number or '',
+        postal_code=address.postal_code or '', town=address.city or '',
+        country=address.country.code if address.country else '')
+
+
+class Journal(metaclass=PoolMeta):
+    __name__ = 'account.payment.journal'
+
+    sepa_lead_days = fields.Integer("Lead Time",
+        states={
+            'invisible': Eval('process_method') != 'sepa',
+            'required': Eval('process_method') == 'sepa',
+            },
+        domain=['OR',
+            ('sepa_lead_days', '=', None),
+            [('sepa_lead_days', '>=', 0), ('sepa_lead_days', '<=', 10)],
+            ],
+        help="How many TARGET2 business days before the collection date "
+        "the bank must receive the file.")
+    sepa_prenotification_days = fields.Integer("Pre-notification Days",
+        states={
+            'invisible': Eval('process_method') != 'sepa',
+            'required': Eval('process_method') == 'sepa',
+            },
+        domain=['OR',
+            ('sepa_prenotification_days', '=', None),
+            [('sepa_prenotification_days', '>=', 1),
+                ('sepa_prenotification_days', '<=', 60)],
+            ],
+        help="How many days before the collection the debtor is told the "
+        "amount and the date.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        selection = cls.sepa_receivable_flavor.selection
+        version = ('pain.008.001.08', 'pain.008.001.08')
+        if version not in selection:
+            selection.insert(1, version)
+
+    @classmethod
+    def default_sepa_receivable_flavor(cls):
+        return 'pain.008.001.08'
+
+    @classmethod
+    def default_sepa_lead_days(cls):
+        return sepa_rules.DEFAULT_LEAD_DAYS
+
+    @classmethod
+    def default_sepa_prenotification_days(cls):
+        return sepa_rules.DEFAULT_PRENOTIFICATION_DAYS
+
+    def sepa_earliest_collection_date(self, today):
+        return sepa_rules.earliest_collection_date(today,
+            self.sepa_lead_days or 0, self.sepa_prenotification_days or 0)
+
+
+class _Stream:
+    "What the host's sepa_generate_message expects of a Genshi stream"
+
+    def __init__(self, group, version):
+        self.group = group
+        self.version = version
+
+    def filter(self, *filters):
+        return self
+
+    def render(self):
+        message = self.group._get_sepa_message()
+        problems = self.group._check_sepa_message(message)
+        try:
+            if problems:
+                raise pain008.InvalidMessage(problems)
+            data = pain008.build(message, self.version)
+        except pain008.InvalidMessage as exception:
+            raise SepaFileError(gettext('mentorsig_sepa.msg_file_invalid',
+                    group=self.group.rec_name,
+                    problems='\n'.join(
+                        problem_text(p) for p in exception.problems)))
+        return data.decode('utf-8')
+
+
+class Template:
+    "A pain.008 builder in place of the host's Genshi template"
+
+    def __init__(self, version):
+        self.version = version
+
+    def generate(self, group, **context):
+        return _Stream(group, self.version)
+
+
+class Group(metaclass=PoolMeta):
+    __name__ = 'account.payment.group'
+
+    def get_sepa_template(self):
+        if (self.kind == 'receivable'
+                and self.journal.sepa_receivable_flavor in OUR_VERSIONS):
+            return Template(self.journal.sepa_receivable_flavor)
+        return super().get_sepa_template()
+
+    def _check_sepa_message(self, message):
+        problems = []
+        if self.journal.currency.code != 'EUR':
+            problems.append(pain008.Problem(
+                    'currency', value=self.journal.currency.code))
+        return problems
+
+    def _get_sepa_message(self):
+        journal = self.journal
+        party = self.company.party
+        account_number = journal.sepa_bank_account_number
+        initiating_id = None
+        if journal.sepa_receivable_initiator_id:
+            initiating_id = party.get_sepa_identifier(
+                journal.sepa_receivable_initiator_id)['Id']
+        message = pain008.Message(
+            id=self.sepa_message_id,
+            created=dt.datetime.now(),
+            creditor_name=party.name,
+            creditor_address=sepa_address(party.address_get()),
+            creditor_iban=account_number.compact_iban,
+            creditor_bic=account_number.account.bank.bic or '',
+            creditor_identifier=party.sepa_creditor_identifier_used or '',
+            initiating_party_name=self.sepa_initiating_party.name,
+            initiating_party_id=initiating_id,
+            charge_bearer=journal.sepa_charge_bearer)
+        for key, payments in self.sepa_payments:
+            message.payment_infos.append(pain008.PaymentInfo(
+                    id=key['payment_info'],
+                    collection_date=key['date'],
+                    scheme=key['scheme'],
+                    sequence_type=key['sequence_type'],
+                    batch_booking=bool(journal.sepa_batch_booking),
+                    debits=[p._get_sepa_debit() for p in payments]))
+        return message
+
+
+class Payment(metaclass=PoolMeta):
+    __name__ = 'account.payment'
+
+    def _get_sepa_debit(self):
+        mandate = self.sepa_mandate
+        number = self.sepa_bank_account_number
+        bank = number.account.bank if number else None
+        return pain008.Debit(
+            end_to_end_id=self.sepa_end_to_end_id,
+            instruction_id=self.sepa_instruction_id,
+            amount=self.amount,
+            mandate_id=mandate.identification or '',
+            mandate_signature_date=mandate.signature_date,
+            debtor_name=self.party.name,
+            debtor_address=sepa_address(
+                mandate.address or self.party.address_get()),
+            debtor_iban=number.compact_iban if number else '',
+            debtor_bic=(bank.bic if bank else '') or '',
+            remittance=self.sepa_remittance_information or '',
+            label=self.party.rec_name)
+
+    @classmethod
+    def sepa_apply_report(cls, report, company):
+        """Apply the returns of a status.Report to the payments of company.
+
+        Settled debits succeed (the clearing move pays the invoice),
+        rejected or returned ones fail (the invoice is open again) with the
+        reason; a payment already in the state the file gives is left alone,
+        so the same file applied twice changes nothing the second time."""
+        pool = Pool()
+        Group = pool.get('account.payment.group')
+        Mandate = pool.get('account.payment.sepa.mandate')
+        by_id = {}
+        ids = {int(t.end_to_end_id) for t in report.transactions
+            if t.end_to_end_id.isdigit()}
+        for sub_ids in _chunks(sorted(ids), 500):
+            for payment in cls.search([
+                        ('id', 'in', sub_ids),
+                        ('company', '=', company.id),
+                        ('kind', '=', 'receivable'),
+                        ('journal.process_method', '=', 'sepa'),
+                        ]):
+                by_id[payment.sepa_end_to_end_id] = payment
+        failures = {}  # payment -> (code, information)
+        to_succeed = defaultdict(list)  # value date -> payments
+        for rejection in report.rejections:
+            groups = Group.search([
+                    ('company', '=', company.id),
+                    ('kind', '=', 'receivable'),
+                    ['OR',
+                        ('sepa_id', '=', rejection.message_id),
+                        ('number', '=', rejection.message_id),
+                        ],
+                    ])
+            for group in groups:
+                for payment in group.payments:
+                    if (not rejection.payment_info_id
+                            or payment.sepa_info_id
+                            == rejection.payment_info_id):
+                        failures[payment] = (
+                            rejection.reason, '/RTYP/RJCT')
+        for transaction in report.transactions:
+            payment = by_id.get(transaction.end_to_end_id)
+            if not payment:
+                continue
+            if transaction.status == 'settled':
+                if payment.state == 'processing' and payment not in failures:
+                    to_succeed[transaction.date].append(payment)
+            elif transaction.status == 'rejected':
+                failures[payment] = (transaction.reason, '/RTYP/RJCT')
+            else:
+                failures[payment] = (
+                    transaction.reason, transaction.information or '')
+        to_fail = []
+        for payment, (code, information) in failures.items():
+            if payment.state not in {'processing', 'succeeded'}:
+                continue
+            payment.sepa_return_reason_code = code or None
+            payment.sepa_return_reason_information = information or None
+            to_fail.append(payment)
+        for date, payments in to_succeed.items():
+            for sub_payments in _chunks(payments, 500):
+                with Transaction().set_context(
+                        clearing_date=date, date_value=date):
+                    cls.succeed(sub_payments)
+        for sub_payments in _chunks(to_fail, 500):
+            cls.save(sub_payments)
+            cls.fail(sub_payments)
+        ending = {p.sepa_mandate for p in to_fail
+            if p.sepa_mandate and p.sepa_mandate.state == 'validated'
+            and p.sepa_return_reason_code
+            in status.MANDATE_ENDING_REASONS}
+        if ending:
+            Mandate.cancel(list(ending))
+        return sum(len(p) for p in to_succeed.values()), len(to_fail)
+
+
+def _chunks(values, size):
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+class Mandate(metaclass=PoolMeta):
+    __name__ = 'account.payment.sepa.mandate'
+
+    @classmethod
+    def validate_fields(cls, mandates, field_names):
+        super().validate_fields(mandates, field_names)
+        if field_names and 'identification' not in field_names:
+            return
+        for mandate in mandates:
+            if (mandate.identification
+                    and not charset.is_identifier(mandate.identification)):
+                raise MandateReferenceError(gettext(
+                        'mentorsig_sepa.msg_mandate_reference_invalid',
+                        reference=mandate.identification))
+
+    @property
+    def sepa_last_use(self):
+        "The last collection, or the signature when never used"
+        dates = [p.date for p in self.payments
+            if p.state in {'processing', 'succeeded'}]
+        return max(dates, default=self.signature_date)
+
+    def sepa_lapsed(self, today):
+        return self.type == 'recurrent' and sepa_rules.mandate_lapsed(
+            self.sepa_last_use, today)
+
+
+class Message(metaclass=PoolMeta):
+    __name__ = 'account.payment.sepa.message'
+
+    def parse(self):
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        try:
+            report = status.parse(self.message or b'')
+        except status.InvalidReturn as exception:
+            raise ReturnFileError(gettext(
+                    'mentorsig_sepa.msg_return_%s' % exception.code,
+                    message=self.rec_name,
+                    size=status.MAX_SIZE // (1024 * 1024)))
+        Payment.sepa_apply_report(report, self.company)
