@@ -1,15 +1,8 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import AccessError, ValidationError
-
-
-class CompanyAccessError(AccessError):
-    "A company named by the client that is not one of the user's"
-
-
-class FormAccessError(AccessError):
-    "Values sent back by the client that do not match what was shown"
+from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError
 
 
 class LegalMentionError(ValidationError):
@@ -38,6 +31,14 @@ class CreditNoteError(ValidationError):
 
 class CreditError(ValidationError):
     pass
+
+
+class CompanyAccessError(AccessError):
+    "A company named by the client that is not one of the user's"
+
+
+class FormAccessError(AccessError):
+    "Values sent back by the client that do not match what was shown"
 
 
 class PaymentError(ValidationError):
