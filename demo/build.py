@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from proteus import Model, Wizard
 
 from .identifiers import make_french_iban, make_siren, make_vat
+from .margin import create_suppliers, grant_margin
 
 COMPANY_NAME = "MentorSiG Démo SAS"
 CREDITOR_IDENTIFIER = 'FR72ZZZ123456'
@@ -464,9 +465,14 @@ def create_sale_deposit(sale, today):
 def create_users(company):
     User = Model.get('res.user')
     Group = Model.get('res.group')
-    groups = Group.find([('name', 'in', [
-                    "Accounting", "Accounting Administration", "Sales",
-                    "MentorSiG Administration", "Bank", "Payment"])])
+    names = [
+        "Accounting", "Accounting Administration", "Sales",
+        "MentorSiG Administration", "MentorSiG Accountant", "MentorSiG Sales",
+        "Bank Administration", "Payment", "Project Invoice"]
+    groups = Group.find([('name', 'in', names)])
+    # a misspelt group would leave the demo user without its rights
+    assert sorted(g.name for g in groups) == sorted(names), (
+        set(names) - {g.name for g in groups})
     for login, name, password, lang in USERS:
         user = User(login=login, name=name, password=password)
         user.language = _get_lang(lang)
@@ -616,6 +622,7 @@ def build(today=None):
     customers = create_customers(countries['FR'], terms['30'])
     create_customer_bank_accounts(customers)
     products = create_products(accounts, taxes)
+    create_suppliers(eur, products)
     payment_method = create_payment_method(accounts)
     sales = create_sales(customers, products, terms['30'])
     invoices = create_invoices(customers, products, payment_method, today)
@@ -624,5 +631,6 @@ def build(today=None):
     create_contracts_and_interventions(company, customers, products, today)
     create_direct_debits(company, bank_account, customers, today)
     create_users(company)
+    grant_margin([login for login, *_ in USERS])
     mark_configuration_done()
     return company, invoices

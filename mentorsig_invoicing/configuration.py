@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.rpc import RPC
 
 from . import legal
+from .access import check_company, check_context_company
 from .exceptions import LegalMentionError
 
 LEGAL_FIELDS = {
@@ -69,11 +70,29 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin)
     default_early_payment_discount = default_from_value_model(
         'early_payment_discount')
 
+    # The values are those of the company in the context, which the client
+    # sends: refuse a company that is not one of the user's
+    @classmethod
+    def read(cls, ids, fields_names):
+        check_context_company()
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def create(cls, vlist):
+        check_context_company()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        check_context_company()
+        super().write(*args)
+
     @classmethod
     def missing_legal_mentions(cls, company):
         "Return the keys of the mandatory mentions the company lacks"
         pool = Pool()
         Company = pool.get('company.company')
+        check_company(company)
         company = Company(int(company))
         config = cls(1)
         party = company.party

@@ -22,6 +22,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import allocation
+from .access import check_records
 from .exceptions import CreditError
 
 
@@ -167,6 +168,8 @@ class ApplyCreditStart(ModelView):
 
     @fields.depends('credits', 'amount_to_pay')
     def on_change_with_amount(self):
+        # the client names the lines: their balances must be readable
+        check_records(self.credits)
         if self.amount_to_pay is None:
             return None
         total = sum((line_credit(l) for l in self.credits or []), Decimal(0))
@@ -203,5 +206,8 @@ class ApplyCredit(Wizard):
             }
 
     def transition_apply(self):
-        apply_credit_lines(self.record, list(self.start.credits))
+        credits = list(self.start.credits)
+        # form values: named in the refusal only when the user reads them
+        check_records(credits)
+        apply_credit_lines(self.record, credits)
         return 'end'

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError
 
 
 class LegalMentionError(ValidationError):
@@ -14,6 +15,14 @@ class CreditNoteError(ValidationError):
 
 class CreditError(ValidationError):
     pass
+
+
+class CompanyAccessError(AccessError):
+    "A company named by the client that is not one of the user's"
+
+
+class FormAccessError(AccessError):
+    "Values sent back by the client that do not match what was shown"
 
 
 class PaymentError(ValidationError):

@@ -11,8 +11,9 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import allocation
+from .access import check_company, check_records
 from .credit import available_credit_lines, line_credit
-from .exceptions import CreditNoteError, LegalMentionError
+from .exceptions import CreditNoteError, FormAccessError, LegalMentionError
 
 KINDS = [
     ('invoice', "Invoice"),
@@ -167,6 +168,8 @@ class Invoice(metaclass=PoolMeta):
 
     @fields.depends('type', 'company', 'payment_term', 'sales_rep')
     def on_change_party(self):
+        # the company comes from the client: its values are read below
+        check_company(self.company)
         super().on_change_party()
         if self.type == 'out' and self.party and not self.payment_term:
             self.payment_term = self._mentorsig_default_payment_term()
@@ -295,6 +298,9 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def cancel(cls, invoices):
+        # before the host's button checks: the refusal names the invoice
+        if Transaction().check_access:
+            check_records(invoices, mode='write')
         for invoice in invoices:
             if (invoice.type == 'out'
                     and invoice.move and invoice.move.state == 'posted'
@@ -348,6 +354,7 @@ class InvoiceLine(metaclass=PoolMeta):
         'description', '_parent_invoice.currency',
         '_parent_invoice.invoice_date', '_parent_invoice.company')
     def on_change_product(self):
+        self._mentorsig_check_client_records()
         super().on_change_product()
         if (self.product
                 and (self.invoice.type if self.invoice
@@ -364,6 +371,7 @@ class InvoiceLine(metaclass=PoolMeta):
         'invoice_type', '_parent_invoice.type', 'company',
         methods=['on_change_account'])
     def on_change_description(self):
+        self._mentorsig_check_client_records()
         # A free line (no product) of a customer invoice takes the default
         # revenue account of the accounting configuration, and the taxes of
         # that account, as soon as it is described: the host leaves both
@@ -375,6 +383,15 @@ class InvoiceLine(metaclass=PoolMeta):
             if account:
                 self.account = account
                 self.on_change_account()
+
+    def _mentorsig_check_client_records(self):
+        "The invoice and company of an on_change come from the client"
+        invoice = self.invoice
+        if invoice and invoice.id is not None and invoice.id >= 0:
+            check_records([invoice])
+        elif invoice:
+            check_company(getattr(invoice, 'company', None))
+        check_company(self.company)
 
     def _mentorsig_free_line_account(self):
         "The account of a customer line without product"
@@ -527,10 +544,15 @@ class CreditInvoice(metaclass=PoolMeta):
         options['credit_reason'] = self.start.credit_reason
         if self.start.credit_scope == 'lines':
             quantities = {}
+            credited = {l for i in self.records for l in i.lines}
             for line in self.start.credit_lines:
                 if not line.quantity:
                     continue
                 invoice_line = line.invoice_line
+                if invoice_line not in credited:
+                    # a form value: not named, it may be another's
+                    raise FormAccessError(gettext(
+                            'mentorsig_invoicing.msg_credit_line_other'))
                 remaining = allocation.remaining_to_credit(
                     invoice_line.quantity or 0,
                     [invoice_line.credited_quantity()])

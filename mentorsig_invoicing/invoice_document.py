@@ -17,6 +17,7 @@ import logging
 from decimal import Decimal
 
 from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
@@ -25,6 +26,7 @@ from trytond.transaction import Transaction
 
 from .document import content, facturx, model, pdf
 from .document.strings import Formatter
+from .exceptions import FormAccessError
 
 logger = logging.getLogger(__name__)
 
@@ -379,7 +381,30 @@ class Invoice(metaclass=PoolMeta):
             cls.__queue__.mentorsig_store_documents(to_store)
 
 
-class InvoicePdfReport(Report):
+class InvoiceReportAccessMixin:
+    """Access checked on the invoices rendered, whatever the action says
+
+    The host's Report.execute checks access on the model of the action
+    named by data['action_id'] (a report on parties passes for anyone who
+    reads parties) and then renders the ids as this report's records:
+    the action must be one of this report, on invoices."""
+    __slots__ = ()
+
+    @classmethod
+    def check_access(cls, action, model, ids):
+        if Transaction().user and (action.report_name != cls.__name__
+                or model != 'account.invoice'):
+            raise FormAccessError(gettext(
+                    'mentorsig_invoicing.msg_report_other_action'))
+        super().check_access(action, model, ids)
+
+
+class InvoiceReport(InvoiceReportAccessMixin, metaclass=PoolMeta):
+    "The host's invoice report has the same flaw: fixed while we are here"
+    __name__ = 'account.invoice'
+
+
+class InvoicePdfReport(InvoiceReportAccessMixin, Report):
     "The MentorSiG PDF of invoices, rendered in Python (no LibreOffice)"
     __name__ = 'mentorsig_invoicing.invoice_pdf'
 
@@ -399,7 +424,7 @@ class InvoicePdfReport(Report):
         return 'pdf', invoice.mentorsig_pdf()
 
 
-class InvoiceOdtReport(Report):
+class InvoiceOdtReport(InvoiceReportAccessMixin, Report):
     """The MentorSiG invoice as an OpenDocument (invoice.fodt), through the
     host's relatorio engine: the second format, for users who customise
     their documents in LibreOffice; same content as the PDF."""

@@ -19,8 +19,9 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import allocation
+from .access import check_company, check_records
 from .credit import reconcile_when_settled
-from .exceptions import PaymentError
+from .exceptions import FormAccessError, PaymentError
 
 
 def invoice_due_date(invoice):
@@ -82,19 +83,26 @@ class PayInvoicesStart(ModelView):
 
     @fields.depends('amount', 'allocation', 'lines')
     def on_change_amount(self):
+        self._check_lines_access()
         if self.allocation == 'oldest':
             self._allocate_oldest()
         self._compute_overpayment()
 
     @fields.depends('amount', 'allocation', 'lines')
     def on_change_allocation(self):
+        self._check_lines_access()
         if self.allocation == 'oldest':
             self._allocate_oldest()
         self._compute_overpayment()
 
     @fields.depends('amount', 'lines')
     def on_change_lines(self):
+        self._check_lines_access()
         self._compute_overpayment()
+
+    def _check_lines_access(self):
+        "The client names the invoices: their names come back in the rows"
+        check_records([l.invoice for l in self.lines or [] if l.invoice])
 
     def _allocate_oldest(self):
         lines = list(self.lines or [])
@@ -143,11 +151,19 @@ class PayInvoices(Wizard):
     pay = StateTransition()
 
     def _party_company(self):
+        "The customer and company of the records the wizard runs on"
         pool = Pool()
         Company = pool.get('company.company')
         if self.model.__name__ == 'party.party':
             party = self.record
-            company = Company(Transaction().context['company'])
+            # Started from a customer: the company in the context, which
+            # the client sends and may forge
+            company_id = Transaction().context.get('company')
+            check_company(company_id)
+            if company_id is None:
+                raise PaymentError(gettext(
+                        'mentorsig_invoicing.msg_pay_many_one_customer'))
+            company = Company(company_id)
         else:
             parties = {i.party for i in self.records}
             companies = {i.company for i in self.records}
@@ -185,7 +201,34 @@ class PayInvoices(Wizard):
                     } for i in invoices],
             }
 
+    def _check_form(self):
+        """The form comes back from the client: its customer, company,
+        method and invoices must be those the wizard was started for and
+        that the user can read"""
+        start = self.start
+        party, company = self._party_company()
+        if start.party != party or start.company != company:
+            raise FormAccessError(gettext(
+                    'mentorsig_invoicing.msg_pay_many_form_changed'))
+        lines = list(start.lines)
+        check_records([start.payment_method] + [
+                l.invoice for l in lines if l.invoice])
+        method = start.payment_method
+        if not method or method.company != company:
+            raise FormAccessError(gettext(
+                    'mentorsig_invoicing.msg_pay_many_form_changed'))
+        if any(not l.invoice for l in lines) or len(
+                {l.invoice for l in lines}) != len(lines):
+            raise FormAccessError(gettext(
+                    'mentorsig_invoicing.msg_pay_many_form_changed'))
+        if self.model.__name__ == 'account.invoice':
+            chosen = set(self.records)
+            if any(l.invoice not in chosen for l in lines):
+                raise FormAccessError(gettext(
+                        'mentorsig_invoicing.msg_pay_many_form_changed'))
+
     def transition_pay(self):
+        self._check_form()
         start = self.start
         party, company = start.party, start.company
         lines = list(start.lines)

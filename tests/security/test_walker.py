@@ -275,5 +275,15 @@ def _walk(config, capsys):
             print('LEAK', leak)
         for change in ledger.changes:
             print('CHANGE', change)
+    # The customers' options: read by everyone, changed by the groups
+    user_b, nogroup = attackers[0], attackers[2]
+    for client, allowed in [(user_b, True), (nogroup, False)]:
+        outcome = client.call('model.party.party.write', [customer.id],
+            {'sales_rep': None})
+        assert outcome.ok == allowed, (client.login, outcome.error)
+        outcome = client.call('model.party.party.read', [customer.id],
+            ['sales_rep'])
+        assert outcome.ok, outcome.error
+
     assert ledger.tried > 300, ledger.summary()
     assert not ledger.leaks and not ledger.changes, ledger.summary()
