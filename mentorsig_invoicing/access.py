@@ -79,14 +79,6 @@ class RulesBeforeChecksMixin:
             mode, records, values=values, external=external)
 
 
-class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
-    __name__ = 'account.invoice'
-
-
-class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
-    __name__ = 'account.invoice.line'
-
-
 class Move(RulesBeforeChecksMixin, metaclass=PoolMeta):
     __name__ = 'account.move'
 

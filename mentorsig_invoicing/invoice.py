@@ -11,7 +11,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import allocation
-from .access import check_company, check_records
+from .access import RulesBeforeChecksMixin, check_company, check_records
 from .credit import available_credit_lines, line_credit
 from .exceptions import CreditNoteError, FormAccessError, LegalMentionError
 
@@ -22,7 +22,7 @@ KINDS = [
     ]
 
 
-class Invoice(metaclass=PoolMeta):
+class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
     mentorsig_kind = fields.Selection(
@@ -347,7 +347,7 @@ class Invoice(metaclass=PoolMeta):
             ]
 
 
-class InvoiceLine(metaclass=PoolMeta):
+class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
 
     @fields.depends('unit_price', 'quantity', 'currency', 'company',
