@@ -17,7 +17,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .exceptions import CompanyAccessError
 
@@ -60,6 +61,32 @@ def check_context_company():
     transaction = Transaction()
     if transaction.user and transaction.check_access:
         check_company(transaction.context.get('company'))
+
+
+class Attachment(metaclass=PoolMeta):
+    """Attachments of an email readable by who reads what it was sent for
+
+    The host checks an attachment's access on its resource's record
+    rules; an `ir.email` has none of its own (its access is that of its
+    resource), so that any user read by id the PDF attached to the email
+    of an invoice of another company.  The emails' resources are checked
+    too; `search` already filters them."""
+    __name__ = 'ir.attachment'
+
+    @classmethod
+    def check_access(cls, ids, mode='read'):
+        pool = Pool()
+        Email = pool.get('ir.email')
+        super().check_access(ids, mode=mode)
+        transaction = Transaction()
+        if not transaction.user or not transaction.check_access:
+            return
+        with without_check_access():
+            emails = {a.resource.id for a in cls.browse(ids)
+                if isinstance(a.resource, Email)}
+        if emails:
+            Email.check_access(sorted(emails),
+                mode='read' if mode == 'read' else 'write')
 
 
 class RulesBeforeChecksMixin:

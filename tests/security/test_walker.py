@@ -10,6 +10,7 @@ through the JSON-RPC dispatcher, to read and change A's data by every
 path; it prints the counts and the test fails on any leak or change.
 """
 import datetime as dt
+import logging
 import os
 from decimal import Decimal
 
