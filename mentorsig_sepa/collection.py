@@ -330,6 +330,8 @@ class Collect(Wizard):
             group.save()
             Payment.process(payments, lambda: group)
             groups.append(group)
+            # emailed after the commit, by the worker when there is one
+            Payment.__queue__.sepa_prenotify(payments)
         return groups
 
 

@@ -19,17 +19,23 @@ def last_return(payments):
             return payment.sepa_return_reason_code
 
 
-class Invoice(metaclass=PoolMeta):
-    __name__ = 'account.invoice'
-
-    sepa_return_reason = fields.Function(fields.Selection(
-            REASON_SELECTION, "Direct Debit Returned",
+def return_reason_field(string, help):
+    "The ISO reason code of the last rejected or returned debit, labelled"
+    return fields.Function(fields.Selection(
+            REASON_SELECTION, string,
             states={
                 'invisible': ~Eval('sepa_return_reason'),
                 },
-            help="Why the bank rejected or returned the last direct debit "
-            "of this invoice."),
+            help=help),
         'get_sepa_return_reason')
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+
+    sepa_return_reason = return_reason_field("Direct Debit Returned",
+        "Why the bank rejected or returned the last direct debit of this "
+        "invoice.")
 
     def get_sepa_return_reason(self, name):
         if self.state not in {'posted', 'paid'}:

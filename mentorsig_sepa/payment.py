@@ -204,6 +204,54 @@ class Group(metaclass=PoolMeta):
 class Payment(metaclass=PoolMeta):
     __name__ = 'account.payment'
 
+    sepa_prenotified = fields.Timestamp("Pre-notified", readonly=True,
+        states={
+            'invisible': ~Eval('sepa_prenotified'),
+            },
+        help="When the debtor was told the amount and the date.")
+
+    @classmethod
+    def copy(cls, payments, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('sepa_prenotified')
+        return super().copy(payments, default=default)
+
+    @property
+    def sepa_masked_iban(self):
+        "The debtor's IBAN as an email shows it: country and last digits"
+        number = self.sepa_bank_account_number
+        if number and number.compact_iban:
+            iban = number.compact_iban
+            return '%s ... %s' % (iban[:4], iban[-4:])
+        return ''
+
+    @classmethod
+    def sepa_prenotify(cls, payments):
+        """Email each debtor the amount, date, mandate reference and
+        creditor identifier of its debit, in its language, once"""
+        pool = Pool()
+        Email = pool.get('ir.email')
+        Template = pool.get('ir.email.template')
+        ModelData = pool.get('ir.model.data')
+        template_id = ModelData.get_id(
+            'mentorsig_sepa', 'email_template_prenotification')
+        to_save = []
+        for payment in cls.browse(payments):
+            if (payment.sepa_prenotified
+                    or payment.state not in {'processing', 'succeeded'}):
+                continue
+            mechanism = payment.party.contact_mechanism_get('email')
+            if not mechanism or not mechanism.email:
+                continue
+            language = payment.party.lang.code if payment.party.lang else None
+            with Transaction().set_context(language=language):
+                values = Template(template_id).get(payment)
+            Email.send(to=mechanism.value, subject=values['subject'],
+                body=values['body'], record=(cls.__name__, payment.id))
+            payment.sepa_prenotified = dt.datetime.now()
+            to_save.append(payment)
+        cls.save(to_save)
+
     def _get_sepa_debit(self):
         mandate = self.sepa_mandate
         number = self.sepa_bank_account_number

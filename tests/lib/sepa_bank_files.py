@@ -102,9 +102,13 @@ def pain002(pain008, rejects=None, whole=None, version='pain.002.001.10'):
 
 
 def camt054(pain008, returns=None, value_date=None,
-        version='camt.054.001.08', iban='FR7610207000110987654321034'):
+        version='camt.054.001.08', iban='FR7610207000110987654321034',
+        settled_indicator='CRDT'):
     """A notification booking each debit of pain008 as settled, or returned
-    with the reason code of returns (end-to-end id -> code)"""
+    with the reason code of returns (end-to-end id -> code).
+
+    A collected debit credits the creditor's account (CRDT); the host's
+    CAMT054 handler takes CRDT for a payable, so the bench gives it DBIT."""
     message_id, debits = read_pain008(pain008)
     returns = returns or {}
     value_date = value_date or dt.date(2026, 12, 1)
@@ -125,7 +129,7 @@ def camt054(pain008, returns=None, value_date=None,
         entry = _sub(ntfctn, 'Ntry')
         total = sum(float(d[2]) for d in selected)
         _sub(entry, 'Amt', '%.2f' % total, Ccy='EUR')
-        _sub(entry, 'CdtDbtInd', 'DBIT' if returned else 'CRDT')
+        _sub(entry, 'CdtDbtInd', 'DBIT' if returned else settled_indicator)
         _sub(_sub(entry, 'Sts'), 'Cd', 'BOOK')
         _sub(_sub(entry, 'BookgDt'), 'Dt', value_date.isoformat())
         _sub(_sub(entry, 'ValDt'), 'Dt', value_date.isoformat())
@@ -142,7 +146,7 @@ def camt054(pain008, returns=None, value_date=None,
             _sub(refs, 'PmtInfId', info_id)
             _sub(refs, 'EndToEndId', end_to_end_id)
             _sub(tx, 'Amt', amount, Ccy='EUR')
-            _sub(tx, 'CdtDbtInd', 'DBIT' if returned else 'CRDT')
+            _sub(tx, 'CdtDbtInd', 'DBIT' if returned else settled_indicator)
             if returned:
                 info = _sub(tx, 'RtrInf')
                 _sub(_sub(info, 'Rsn'), 'Cd', returns[end_to_end_id])
