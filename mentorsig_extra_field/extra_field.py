@@ -21,6 +21,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, inactive_records
 
+from mentorsig_invoicing.access import check_records
+
 from . import extra_field_rules as rules
 from .exceptions import (
     ExtraFieldDefinitionError, ExtraFieldDeleteWarning, ExtraFieldValueError)
@@ -151,6 +153,9 @@ class ExtraField(
 
     @classmethod
     def get_keys(cls, records):
+        if Transaction().check_access:
+            # the client names the definitions: those of its companies only
+            check_records(records)
         keys = super().get_keys(records)
         for key in keys:
             key['type'] = rules.CLIENT_TYPES.get(key['type'], key['type'])

@@ -9,6 +9,8 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from mentorsig_invoicing.access import check_records
+
 from .exceptions import InvoiceEmailError
 from .invoice import smtp_error_text
 
@@ -34,6 +36,9 @@ class SendInvoiceEmailStart(ModelView):
 
     @fields.depends('invoice', 'template')
     def on_change_template(self):
+        # the client names the invoice and the template: rendered only
+        # when the user reads them
+        check_records([self.invoice, self.template])
         if self.invoice and self.template:
             values = self.invoice.mentorsig_email_render(self.template)
             for name in ('subject', 'body', 'language', 'attachment_name'):

@@ -38,6 +38,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from mentorsig_invoicing.access import check_company
 from mentorsig_invoicing.invoice_document import applied_taxes
 
 from . import deposit_rules
@@ -95,6 +96,8 @@ class Sale(metaclass=PoolMeta):
 
     @fields.depends('company', 'sales_rep')
     def on_change_party(self):
+        # the company comes from the client: its values are read below
+        check_company(self.company)
         super().on_change_party()
         if self.party:
             self.sales_rep = self._mentorsig_default_sales_rep()

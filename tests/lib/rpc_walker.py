@@ -39,7 +39,6 @@ import copy
 import json
 from decimal import Decimal
 
-from sql import Literal
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Coalesce
 from werkzeug.test import Client as WerkzeugClient
@@ -332,7 +331,7 @@ class Walker:
             def measure(table, where, from_=None):
                 from_ = from_ or table
                 cursor.execute(*from_.select(
-                        Count(Literal('*')), Sum(table.id),
+                        Count(table.id), Sum(table.id),
                         Max(Coalesce(table.write_date, table.create_date)),
                         where=where))
                 return tuple(cursor.fetchone())

@@ -12,6 +12,7 @@ path; it prints the counts and the test fails on any leak or change.
 import datetime as dt
 import logging
 import os
+import time
 from decimal import Decimal
 
 from proteus import Model, Wizard
@@ -228,7 +229,7 @@ def _walk(config, capsys):
         make_user('admin_' + suffix, company, admin_groups)
     make_user('nogroup', company_b, [])
 
-    templates = [ModelData.get_id('mentorsig_invoicing', x, {}) for x in [
+    templates = [ModelData.get_id('mentorsig_invoice_email', x, {}) for x in [
             'email_template_invoice', 'email_template_credit_note',
             'email_template_receipt']]
 
@@ -265,13 +266,15 @@ def _walk(config, capsys):
     # The walker finds the victim's records: else it proves nothing
     assert len(walker.foreign_ids('account.invoice')) == 3
     assert walker.foreign_ids('ir.attachment') == [attachment]
+    started = time.monotonic()
     ledger = walker.run()
+    walked = time.monotonic() - started
     output = os.environ.get('MENTORSIG_TEST_OUTPUT')
     if output:
         with open(os.path.join(output, 'walker.log'), 'w') as log:
             log.write('\n'.join(ledger.lines) + '\n')
     with capsys.disabled():
-        print('\n' + ledger.summary())
+        print('\n%s; walked in %.0f s' % (ledger.summary(), walked))
         for leak in ledger.leaks:
             print('LEAK', leak)
         for change in ledger.changes:
@@ -279,12 +282,13 @@ def _walk(config, capsys):
     # The customers' options: read by everyone, changed by the groups
     user_b, nogroup = attackers[0], attackers[2]
     for client, allowed in [(user_b, True), (nogroup, False)]:
-        outcome = client.call('model.party.party.write', [customer.id],
-            {'sales_rep': None})
-        assert outcome.ok == allowed, (client.login, outcome.error)
-        outcome = client.call('model.party.party.read', [customer.id],
-            ['sales_rep'])
-        assert outcome.ok, outcome.error
+        for name, value in [('sales_rep', None), ('email_invoices', True)]:
+            outcome = client.call('model.party.party.write', [customer.id],
+                {name: value})
+            assert outcome.ok == allowed, (client.login, name, outcome.error)
+            outcome = client.call('model.party.party.read', [customer.id],
+                [name])
+            assert outcome.ok, outcome.error
 
     assert ledger.tried > 300, ledger.summary()
     assert not ledger.leaks and not ledger.changes, ledger.summary()
