@@ -276,8 +276,10 @@ class TimeseriesMixin:
 
     @classmethod
     def _group_by(cls, tables, withs):
+        # By its alias: PostgreSQL does not match the expression of the
+        # select with the one of the group by, their formats are parameters
         return super()._group_by(tables, withs) + [
-            cls._column_period(tables, withs)]
+            cls._column_period(tables, withs).as_('period')]
 
     def _open_lines_domain(self):
         domain = super()._open_lines_domain()
@@ -302,30 +304,55 @@ class Main(TimeseriesMixin, Abstract):
     __string__ = "Margin over Time"
 
 
-class CustomerMixin:
-    __slots__ = ()
-    customer = fields.Many2One(
-        'party.party', "Customer",
+def dimension_field(model, string):
+    return fields.Many2One(
+        model, string,
         context={
             'company': Eval('company', -1),
             },
         depends={'company'})
 
+
+class DimensionMixin:
+    "Rows grouped by one more column, a Many2One named _dimension"
+    __slots__ = ()
+    _dimension = None
+    # the path from the invoice lines to the column, for the drill-down
+    _dimension_lines_path = None
+
+    @classmethod
+    def _dimension_column(cls, tables):
+        raise NotImplementedError
+
     @classmethod
     def _columns(cls, tables, withs):
         return super()._columns(tables, withs) + [
-            tables['invoice'].party.as_('customer')]
+            cls._dimension_column(tables).as_(cls._dimension)]
 
     @classmethod
     def _group_by(cls, tables, withs):
-        return super()._group_by(tables, withs) + [tables['invoice'].party]
+        return super()._group_by(tables, withs) + [
+            cls._dimension_column(tables)]
 
     def _open_lines_domain(self):
+        value = getattr(self, self._dimension)
         return super()._open_lines_domain() + [
-            ('invoice.party', '=', self.customer.id)]
+            (self._dimension_lines_path, '=', value.id if value else None)]
 
     def get_rec_name(self, name):
-        return self.customer.rec_name
+        value = getattr(self, self._dimension)
+        return value.rec_name if value else ''
+
+
+class CustomerMixin(DimensionMixin):
+    __slots__ = ()
+    customer = dimension_field('party.party', "Customer")
+    _dimension = 'customer'
+    _dimension_lines_path = 'invoice.party'
+
+    @classmethod
+    def _dimension_column(cls, tables):
+        return tables['invoice'].party
 
 
 class Customer(CustomerMixin, Abstract):
@@ -338,30 +365,15 @@ class CustomerTimeseries(CustomerMixin, TimeseriesMixin, Abstract):
     __string__ = "Margin by Customer over Time"
 
 
-class ProductMixin:
+class ProductMixin(DimensionMixin):
     __slots__ = ()
-    product = fields.Many2One(
-        'product.product', "Product",
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'})
+    product = dimension_field('product.product', "Product")
+    _dimension = 'product'
+    _dimension_lines_path = 'product'
 
     @classmethod
-    def _columns(cls, tables, withs):
-        return super()._columns(tables, withs) + [
-            tables['line'].product.as_('product')]
-
-    @classmethod
-    def _group_by(cls, tables, withs):
-        return super()._group_by(tables, withs) + [tables['line'].product]
-
-    def _open_lines_domain(self):
-        product = self.product.id if self.product else None
-        return super()._open_lines_domain() + [('product', '=', product)]
-
-    def get_rec_name(self, name):
-        return self.product.rec_name if self.product else ''
+    def _dimension_column(cls, tables):
+        return tables['line'].product
 
 
 class Product(ProductMixin, Abstract):
@@ -374,15 +386,12 @@ class ProductTimeseries(ProductMixin, TimeseriesMixin, Abstract):
     __string__ = "Margin by Product over Time"
 
 
-class Category(Abstract):
+class Category(DimensionMixin, Abstract):
     __name__ = 'mentorsig.margin.category'
     __string__ = "Margin by Product Category"
-    category = fields.Many2One(
-        'product.category', "Category",
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'})
+    category = dimension_field('product.category', "Category")
+    _dimension = 'category'
+    _dimension_lines_path = 'product.template.categories_all'
 
     @classmethod
     def _joins(cls):
@@ -398,54 +407,26 @@ class Category(Abstract):
         return from_item, tables, withs
 
     @classmethod
-    def _column_id(cls, tables, withs):
+    def _dimension_column(cls, tables):
         return tables['category'].category
 
     @classmethod
-    def _columns(cls, tables, withs):
-        return super()._columns(tables, withs) + [
-            tables['category'].category.as_('category')]
-
-    @classmethod
-    def _group_by(cls, tables, withs):
-        return super()._group_by(tables, withs) + [
-            tables['category'].category]
-
-    def _open_lines_domain(self):
-        return super()._open_lines_domain() + [
-            ('product.template.categories_all', '=', self.category.id)]
-
-    def get_rec_name(self, name):
-        return self.category.rec_name
+    def _column_id(cls, tables, withs):
+        # A line counts in each of its product's categories: Min(line.id)
+        # would not tell the rows apart
+        return cls._dimension_column(tables)
 
 
-class SalesRep(Abstract):
+class SalesRep(DimensionMixin, Abstract):
     __name__ = 'mentorsig.margin.sales_rep'
     __string__ = "Margin by Sales Representative"
-    sales_rep = fields.Many2One(
-        'company.employee', "Sales Representative",
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'})
+    sales_rep = dimension_field('company.employee', "Sales Representative")
+    _dimension = 'sales_rep'
+    _dimension_lines_path = 'invoice.sales_rep'
 
     @classmethod
-    def _columns(cls, tables, withs):
-        return super()._columns(tables, withs) + [
-            tables['invoice'].sales_rep.as_('sales_rep')]
-
-    @classmethod
-    def _group_by(cls, tables, withs):
-        return super()._group_by(tables, withs) + [
-            tables['invoice'].sales_rep]
-
-    def _open_lines_domain(self):
-        sales_rep = self.sales_rep.id if self.sales_rep else None
-        return super()._open_lines_domain() + [
-            ('invoice.sales_rep', '=', sales_rep)]
-
-    def get_rec_name(self, name):
-        return self.sales_rep.rec_name if self.sales_rep else ''
+    def _dimension_column(cls, tables):
+        return tables['invoice'].sales_rep
 
 
 class OpenLines(Wizard):
