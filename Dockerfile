@@ -10,7 +10,7 @@ RUN npm ci --omit=dev --legacy-peer-deps --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        postgresql-client fonts-dejavu-core \
+        postgresql-client fonts-dejavu-core fonts-wqy-zenhei fonts-symbola \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /var/lib/trytond trytond
 WORKDIR /opt/mentorsig

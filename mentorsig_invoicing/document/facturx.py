@@ -25,7 +25,7 @@ import io
 from lxml import etree
 
 from .model import (
-    CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE)
+    CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE, clean_fields)
 from .strings import Formatter
 
 NS = {
@@ -216,6 +216,8 @@ def _notes(document):
 
 def build_xml(document):
     "The CII XML (Factur-X EN 16931 profile) of the document, as bytes"
+    # Texts changed since the document was built are made safe too
+    clean_fields(document)
     root = etree.Element('{%s}CrossIndustryInvoice' % NS['rsm'], nsmap=NS)
     context = _element(root, 'rsm:ExchangedDocumentContext')
     guideline = _element(

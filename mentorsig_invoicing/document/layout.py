@@ -5,9 +5,19 @@
 
 Fonts are DejaVu TrueType, embedded (subset) in every PDF, because PDF/A-3
 (Factur-X) forbids the 14 standard fonts that reportlab otherwise uses.
+DejaVu has Latin, Greek, Cyrillic, Hebrew and Arabic but neither CJK nor
+most emoji: reportlab has no font fallback of its own, so each text is cut
+into runs of the first font that has its characters (`font_runs`): DejaVu,
+then WenQuanYi Zen Hei (CJK), then Symbola (emoji and symbols), both
+TrueType-outlined (reportlab cannot embed the CFF outlines of Noto CJK nor
+the colour bitmaps of Noto Color Emoji).  A character no font has prints as
+U+FFFD, a real glyph, never as the missing-glyph box PDF/A forbids.
+Right-to-left text prints its glyphs in logical order: reportlab reorders
+only with the optional rlbidi, which we do not ship.
 """
 import functools
 import io
+import unicodedata
 import os
 import re
 import zlib
@@ -18,6 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from xml.sax.saxutils import escape
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase import ttfonts
@@ -33,6 +44,14 @@ FONT_FILES = {FONT: 'DejaVuSans.ttf', FONT_BOLD: 'DejaVuSans-Bold.ttf'}
 # Debian's fonts-dejavu-core (scripts/system-packages installs it);
 # MENTORSIG_FONT_DIR points elsewhere on other systems
 FONT_DIRS = ['/usr/share/fonts/truetype/dejavu']
+# The fonts of the characters DejaVu lacks, in the order they are tried:
+# Debian's fonts-wqy-zenhei (Chinese, Japanese, Korean) and fonts-symbola
+FALLBACK_FONTS = (
+    ('MentorSiG-CJK', 'wqy-zenhei.ttc', '/usr/share/fonts/truetype/wqy'),
+    ('MentorSiG-Symbols', 'Symbola_hint.ttf',
+        '/usr/share/fonts/truetype/ancient-scripts'),
+    )
+REPLACEMENT = '\ufffd'
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 16 * mm
@@ -101,6 +120,21 @@ class _SubsetCache:
         return doc.Reference(descriptor, 'fontDescriptor:' + fontname)
 
 
+def _to_unicode_cmap(fontname, subset, _host=ttfonts.makeToUnicodeCMap):
+    """reportlab's ToUnicode CMap with the characters beyond U+FFFF as
+    UTF-16 surrogate pairs, as the PDF reference wants (reportlab writes
+    <1F69A> for an emoji: its text could not be searched nor copied)"""
+    cmap = _host(fontname, subset)
+    for code in subset:
+        if code > 0xFFFF:
+            cmap = cmap.replace('> <%04X>\n' % code, '> <%s>\n' % (
+                    chr(code).encode('utf-16-be').hex().upper()), 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
 def register_fonts():
     global _fonts_registered
     if _fonts_registered:
@@ -108,21 +142,140 @@ def register_fonts():
     dirs = list(FONT_DIRS)
     if os.environ.get('MENTORSIG_FONT_DIR'):
         dirs.insert(0, os.environ['MENTORSIG_FONT_DIR'])
-    for name, filename in FONT_FILES.items():
-        for folder in dirs:
+    files = [(name, filename, dirs) for name, filename in FONT_FILES.items()]
+    files += [(name, filename, dirs[:1] + [folder])
+        for name, filename, folder in FALLBACK_FONTS]
+    for name, filename, folders in files:
+        for folder in folders:
             path = os.path.join(folder, filename)
             if os.path.exists(path):
-                font = TTFont(name, path)
+                # a collection (.ttc): its first face
+                font = TTFont(name, path, subfontIndex=0)
                 _SubsetCache(font.face)
                 pdfmetrics.registerFont(font)
                 break
         else:
             raise RuntimeError(
-                f"font {filename} not found in {dirs}: install Debian's "
-                "fonts-dejavu-core (scripts/system-packages)")
+                f"font {filename} not found in {folders}: install Debian's "
+                "fonts-dejavu-core, fonts-wqy-zenhei and fonts-symbola "
+                "(scripts/system-packages)")
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    for name, _, _ in FALLBACK_FONTS:
+        # no bold face: bold text falls back to the regular one
+        pdfmetrics.registerFontFamily(
+            name, normal=name, bold=name, italic=name, boldItalic=name)
     _fonts_registered = True
+
+
+@functools.cache
+def _characters(font):
+    "The characters a registered font has a glyph for (and the newline)"
+    return frozenset(
+        map(chr, pdfmetrics.getFont(font).face.charToGlyph)) | {'\n'}
+
+
+def covered(text, font=FONT):
+    "Whether the font has every character of the text"
+    return _characters(font).issuperset(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def font_runs(text, font=FONT):
+    """The text as [(font, part)]: each part in the first font that has
+    its characters (the given one, then FALLBACK_FONTS); a character none
+    has is U+FFFD, an invisible one (a variation selector, a joiner) none
+    has is left out"""
+    if covered(text, font):
+        return ((font, text),)
+    fonts = list(dict.fromkeys(
+            [font, FONT] + [name for name, _, _ in FALLBACK_FONTS]))
+    runs = []
+    for char in text:
+        for name in fonts:
+            if char in _characters(name):
+                break
+        else:
+            if unicodedata.category(char) in {'Mn', 'Me', 'Cf'}:
+                continue
+            name, char = font, REPLACEMENT
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += char
+        else:
+            runs.append([name, char])
+    return tuple((name, part) for name, part in runs)
+
+
+def text_width(text, font, size):
+    "The width of the text drawn through its font runs"
+    return sum(pdfmetrics.stringWidth(part, name, size)
+        for name, part in font_runs(text, font))
+
+
+def markup(text, font=FONT):
+    """Paragraph markup of a plain text: escaped, its line breaks kept and
+    the characters the font lacks in the fallback font that has them"""
+    if covered(text, font):
+        return escape(text).replace('\n', '<br/>')
+    return ''.join(
+        escape(part).replace('\n', '<br/>') if name == font
+        else '<font name="%s">%s</font>' % (
+            name, escape(part).replace('\n', '<br/>'))
+        for name, part in font_runs(text, font))
+
+
+def draw_string(canvas, x, y, text, font, size, right=False):
+    "canvas.drawString (or drawRightString) through the font runs"
+    runs = font_runs(text, font)
+    if len(runs) == 1 and runs[0][0] == font:
+        canvas.setFont(font, size)
+        if right:
+            canvas.drawRightString(x, y, runs[0][1])
+        else:
+            canvas.drawString(x, y, runs[0][1])
+        return
+    if right:
+        x -= text_width(text, font, size)
+    text_object = canvas.beginText(x, y)
+    for name, part in runs:
+        text_object.setFont(name, size)
+        text_object.textOut(part)
+    canvas.drawText(text_object)
+
+
+def split_lines(text, font, size, width):
+    """The lines of a text wrapped on spaces within the width; a word
+    wider than the width is cut between its characters"""
+    if covered(text, font):
+        lines = simpleSplit(text, font, size, width)
+        if all(pdfmetrics.stringWidth(l, font, size) <= width
+                for l in lines):
+            return lines
+    lines = []
+    for paragraph in text.split('\n'):
+        current = ''
+        for word in paragraph.split(' '):
+            candidate = f'{current} {word}' if current else word
+            if text_width(candidate, font, size) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = ''
+            while len(word) > 1 and text_width(word, font, size) > width:
+                # the longest head of the word that fits, one char at least
+                low, high = 1, len(word) - 1
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    if text_width(word[:middle], font, size) <= width:
+                        low = middle
+                    else:
+                        high = middle - 1
+                lines.append(word[:low])
+                word = word[low:]
+            current = word
+        lines.append(current)
+    return lines
 
 
 def _styles():
@@ -148,6 +301,8 @@ def _styles():
             'heading', base, fontName=FONT_BOLD, fontSize=9, leading=12,
             textColor=ACCENT, spaceBefore=2, spaceAfter=2),
         'cell': ParagraphStyle('cell', base, fontSize=8, leading=9.8),
+        'cell_right': ParagraphStyle(
+            'cell_right', base, fontSize=8, leading=9.8, alignment=TA_RIGHT),
         'fact_label': ParagraphStyle(
             'fact_label', base, fontSize=7.5, leading=9),
         'fact_value': ParagraphStyle(
@@ -180,7 +335,7 @@ class PlainText(Flowable):
         style = self.style
         lines = []
         for part in self.text.split('\n'):
-            lines.extend(simpleSplit(
+            lines.extend(split_lines(
                     part, style.fontName, style.fontSize, width) or [''])
         return lines
 
@@ -215,11 +370,10 @@ class PlainText(Flowable):
         canvas.setFont(style.fontName, style.fontSize)
         # The first baseline where a Paragraph puts it
         y = self.height - style.fontSize
+        right = style.alignment == TA_RIGHT
         for line in self.lines:
-            if style.alignment == TA_RIGHT:
-                canvas.drawRightString(self.width, y, line)
-            else:
-                canvas.drawString(0, y, line)
+            draw_string(canvas, self.width if right else 0, y, line,
+                style.fontName, style.fontSize, right=right)
             y -= style.leading
 
 
@@ -291,8 +445,7 @@ def _wrap(text, font, size, width, separator=' · '):
     lines, current = [], ''
     for part in text.split(separator):
         candidate = current + separator + part if current else part
-        if current and pdfmetrics.stringWidth(
-                candidate, font, size) > width:
+        if current and text_width(candidate, font, size) > width:
             lines.append(current)
             current = part
         else:

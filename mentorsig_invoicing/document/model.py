@@ -8,9 +8,12 @@ bench build them by hand.  All money is Decimal; the computed amounts
 (line amounts, subtotals, tax summary, totals) are properties so that the
 PDF and the XML can never disagree.
 """
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from .text import clean
 
 CENT = Decimal('0.01')
 HUNDRED = Decimal(100)
@@ -39,6 +42,33 @@ def no_vat_category(seller_vat_number):
     an exemption (E), whose reason the breakdown carries (BR-E-10).
     """
     return 'E' if seller_vat_number else 'O'
+
+
+# The texts that keep their line breaks; every other one is one line
+MULTILINE_FIELDS = {
+    'description', 'note', 'notes', 'credit_reason', 'early_payment_discount',
+    'payment_terms', 'value'}
+
+
+def _cleaned(value, multiline):
+    if isinstance(value, str):
+        return clean(value, multiline)
+    if isinstance(value, list):
+        return [_cleaned(v, multiline) for v in value]
+    if isinstance(value, dict):
+        return {k: _cleaned(v, multiline) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        clean_fields(value)
+    return value
+
+
+def clean_fields(record):
+    "Clean every text of a dataclass and of those it holds (see text.clean)"
+    for field_ in dataclasses.fields(record):
+        value = getattr(record, field_.name)
+        cleaned = _cleaned(value, field_.name in MULTILINE_FIELDS)
+        if cleaned is not value:
+            setattr(record, field_.name, cleaned)
 
 
 def round_money(amount):
@@ -203,6 +233,8 @@ class InvoiceDocument:
             raise ValueError(f"unknown invoice kind {self.kind!r}")
         if self.language not in LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}")
+        # Text is made safe where it enters the document, once
+        clean_fields(self)
 
     @property
     def lines(self):

@@ -54,8 +54,8 @@ from .layout import (
     MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PlainText, RULE,
     QRFlowable,
     _group_iban, _logo, _no_padding, _NumberedCanvas, _styles, _wrap,
-    footer_text, register_fonts)
-from .model import CREDIT_NOTE, Section, Subtotal
+    covered, draw_string, footer_text, markup, register_fonts)
+from .model import CREDIT_NOTE, Section, Subtotal, clean_fields
 from .strings import Formatter
 
 @dataclass
@@ -151,7 +151,7 @@ def parties_block(context):
     doc, fmt = context.document, context.fmt
     buyer = doc.buyer
     bill_to = [context.paragraph(fmt('bill_to'), 'label'),
-        context.markup(f'<b>{escape(buyer.name)}</b>'),
+        context.markup(f'<b>{markup(buyer.name)}</b>'),
         context.paragraph('\n'.join(buyer.address.printed_lines()))]
     ids = content.party_identifiers(buyer, fmt)
     if ids:
@@ -216,14 +216,17 @@ def lines_block(context):
     for item in doc.items_with_subtotals():
         row = len(rows)
         if isinstance(item, Section):
-            rows.append([item.title] + [''] * (len(LINE_COLUMNS) - 1))
+            rows.append([_cell(context, item.title, bold=True)]
+                + [''] * (len(LINE_COLUMNS) - 1))
             commands += [
                 ('SPAN', (0, row), (-1, row)),
                 ('FONT', (0, row), (-1, row), FONT_BOLD, 8),
                 ('BACKGROUND', (0, row), (-1, row), LIGHT),
                 ]
         elif isinstance(item, Subtotal):
-            rows.append([fmt('subtotal', title=item.section.title)]
+            rows.append([_cell(context,
+                        fmt('subtotal', title=item.section.title), bold=True,
+                        style='cell_right')]
                 + [''] * (len(LINE_COLUMNS) - 2)
                 + [fmt.money(item.amount)])
             commands += [
@@ -240,15 +243,26 @@ def lines_block(context):
                 runs.append([row, row])
     commands += [('LINEBELOW', (0, first), (-1, last), 0.3, RULE)
         for first, last in runs]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
+    # splitInRow: a description taller than a page goes on over the next
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1,
+        splitInRow=1)
     table.setStyle(TableStyle(commands))
     return [table, Spacer(1, 5 * mm)]
 
 
 def _fits(text, width, font=FONT, size=8, padding=6):
-    "Whether a text fits on one line of a cell (padding included)"
-    return ('\n' not in text
+    """Whether a text fits on one line of a cell (padding included), in
+    the cell's font (else it needs a Paragraph for its fallback fonts)"""
+    return ('\n' not in text and covered(text, font)
         and pdfmetrics.stringWidth(text, font, size) <= width - padding)
+
+
+def _cell(context, text, bold=False, style='cell'):
+    "A table cell of plain text: a string where the font has it all"
+    if covered(text, FONT_BOLD if bold else FONT):
+        return text
+    text = markup(text)
+    return context.markup(f'<b>{text}</b>' if bold else text, style)
 
 
 def _line_row(context, line, width):
@@ -265,7 +279,7 @@ def _line_row(context, line, width):
     return [
         description,
         fmt.number(line.quantity, strip=True),
-        line.unit,
+        _cell(context, line.unit),
         fmt.number(line.unit_price),
         fmt.percent(line.discount) if line.discount else '',
         fmt.percent(line.vat_rate),
@@ -274,14 +288,14 @@ def _line_row(context, line, width):
 
 
 def _line_description(context, line):
-    description = escape(line.description).replace('\n', '<br/>')
+    description = markup(line.description)
     if line.product_code:
         description = (
-            f'<font color="#555f6b">{escape(line.product_code)}</font> '
+            f'<font color="#555f6b">{markup(line.product_code)}</font> '
             + description)
     for text in content.line_notes(line, context.fmt):
         description += '<br/><font size="7" color="#555f6b">%s</font>' % (
-            escape(text).replace('\n', '<br/>'))
+            markup(text))
     return Paragraph(description, context.styles['cell'])
 
 
@@ -307,7 +321,7 @@ def totals_block(context):
     highlight = ParagraphStyle('total', context.styles['base'],
         fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=colors.white)
     totals = [[label if _fits(label, 52 * mm, size=8.5) else Paragraph(
-                escape(label),
+                markup(label),
                 highlight if row == last else context.styles['small']),
             amount] for row, (label, amount) in enumerate(totals)]
     totals_table = Table(totals, colWidths=[52 * mm, 30 * mm],
@@ -347,7 +361,7 @@ def payment_block(context):
         # account): the amount due in the totals is enough
         return []
     facts_table = Table(
-        [[k, v] for k, v in facts],
+        [[k, _cell(context, v, style='small')] for k, v in facts],
         colWidths=[38 * mm, None], hAlign='LEFT')
     facts_table.setStyle(_no_padding(vertical=1.2))
     facts_table.setStyle(TableStyle([
@@ -372,7 +386,7 @@ def notes_block(context):
     if doc.credit_reason:
         flowables.append(context.markup('<b>%s</b> %s' % (
                     escape(fmt('credit_reason')),
-                    escape(doc.credit_reason).replace('\n', '<br/>'))))
+                    markup(doc.credit_reason))))
     for note in doc.notes:
         if flowables:
             flowables.append(Spacer(1, 2 * mm))
@@ -401,6 +415,8 @@ DEFAULT_BLOCKS = (
 def render(document, blocks=DEFAULT_BLOCKS):
     "The PDF of the document, as bytes, made of the blocks given"
     register_fonts()
+    # Texts changed since the document was built are made safe too
+    clean_fields(document)
     fmt = Formatter(document.language, document.currency)
     context = RenderContext(document, fmt, _styles())
     footer_lines = _wrap(footer_text(document, fmt), FONT, 6.8, BODY_WIDTH)
@@ -409,23 +425,22 @@ def render(document, blocks=DEFAULT_BLOCKS):
     def decorate(canvas, page, pages):
         canvas.saveState()
         canvas.setFillColor(MUTED)
-        canvas.setFont(FONT, 6.8)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         y = MARGIN_BOTTOM - 9 * mm
         canvas.line(MARGIN_X, y + 3.5 * mm, PAGE_WIDTH - MARGIN_X,
             y + 3.5 * mm)
         for offset, text in enumerate(footer_lines):
-            canvas.drawString(MARGIN_X, y - offset * 3 * mm, text)
-        canvas.setFont(FONT, 7.5)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y - 7 * mm,
-            fmt('page', page=page, pages=pages))
+            draw_string(canvas, MARGIN_X, y - offset * 3 * mm, text,
+                FONT, 6.8)
+        draw_string(canvas, PAGE_WIDTH - MARGIN_X, y - 7 * mm,
+            fmt('page', page=page, pages=pages), FONT, 7.5, right=True)
         if page > 1:
-            canvas.setFont(FONT_BOLD, 8)
             canvas.setFillColor(ACCENT)
             top = PAGE_HEIGHT - MARGIN_TOP
-            canvas.drawString(MARGIN_X, top - 3 * mm,
-                f"{document.seller.name} · {heading} ({fmt('continued')})")
+            draw_string(canvas, MARGIN_X, top - 3 * mm,
+                f"{document.seller.name} · {heading} ({fmt('continued')})",
+                FONT_BOLD, 8)
             canvas.line(MARGIN_X, top - 5 * mm, PAGE_WIDTH - MARGIN_X,
                 top - 5 * mm)
         canvas.restoreState()
