@@ -17,6 +17,10 @@ class CreditError(ValidationError):
     pass
 
 
+class InvoiceDateError(ValidationError):
+    pass
+
+
 class CompanyAccessError(AccessError):
     "A company named by the client that is not one of the user's"
 
@@ -31,3 +35,7 @@ class PaymentError(ValidationError):
 
 class WorkInvoiceError(UserError):
     pass
+
+
+class DocumentError(UserError):
+    "An invoice whose document cannot be made is not posted"

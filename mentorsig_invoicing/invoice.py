@@ -13,7 +13,8 @@ from trytond.transaction import Transaction
 from . import allocation
 from .access import RulesBeforeChecksMixin, check_company, check_records
 from .credit import available_credit_lines, line_credit
-from .exceptions import CreditNoteError, FormAccessError, LegalMentionError
+from .exceptions import (
+    CreditNoteError, FormAccessError, InvoiceDateError, LegalMentionError)
 
 KINDS = [
     ('invoice', "Invoice"),
@@ -107,6 +108,42 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         if party is not None:
             return party
         return getattr(super(), 'default_party', lambda: None)()
+
+    @classmethod
+    def get_amount_to_pay(cls, invoices, name):
+        """What is left to pay, or to refund for a credit note: a line of the
+        invoice's that *Apply Credit* attached as payment of another invoice
+        is spent there, so only what is left of it stays to refund (the host
+        counts every unreconciled line until the other invoice is settled)"""
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        Date = pool.get('ir.date')
+        amounts = super().get_amount_to_pay(invoices, name)
+        for invoice in invoices:
+            if invoice.state != 'posted':
+                continue
+            with Transaction().set_context(company=invoice.company.id):
+                today = Date.today()
+            spent = Decimal(0)
+            for line in invoice.lines_to_pay:
+                if (line.reconciliation
+                        or not line.invoice_payment
+                        or line.invoice_payment == invoice):
+                    continue
+                if (name == 'amount_to_pay_today'
+                        and (not line.maturity_date
+                            or line.maturity_date > today)):
+                    continue
+                spent += line.debit - line.credit
+            if spent:
+                with Transaction().set_context(date=invoice.currency_date):
+                    spent = Currency.compute(
+                        invoice.company.currency, spent, invoice.currency)
+                if invoice.type == 'in':
+                    spent *= -1
+                amounts[invoice.id] = amounts.get(
+                    invoice.id, Decimal(0)) - spent
+        return amounts
 
     @classmethod
     def get_amount_paid(cls, invoices, name):
@@ -215,6 +252,40 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
                                 + key) for key in missing)))
 
     @classmethod
+    def _check_not_future(cls, invoices):
+        """Refuse a customer invoice dated after today: numbered in date
+        order, it would block every invoice dated before it"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Lang = pool.get('ir.lang')
+        for invoice in invoices:
+            if invoice.type != 'out' or not invoice.invoice_date:
+                continue
+            with Transaction().set_context(company=invoice.company.id):
+                today = Date.today()
+            if invoice.invoice_date > today:
+                lang = Lang.get()
+                raise InvoiceDateError(gettext(
+                        'mentorsig_invoicing.msg_invoice_date_future',
+                        invoice=invoice._mentorsig_label(),
+                        date=lang.strftime(invoice.invoice_date),
+                        today=lang.strftime(today)))
+
+    def _mentorsig_label(self):
+        "The invoice as a user knows it: its number, else customer and total"
+        if self.number:
+            return self.number
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        return ' '.join(filter(None, [
+                    self.party.rec_name if self.party else None,
+                    lang.strftime(self.invoice_date)
+                    if self.invoice_date else None,
+                    lang.currency(self.total_amount or 0, self.currency)
+                    if self.currency else None]))
+
+    @classmethod
     def _set_default_payment_terms(cls, invoices):
         to_save = []
         for invoice in invoices:
@@ -235,7 +306,8 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
 
     @classmethod
     def _set_kinds(cls, invoices):
-        "A negative invoice typed by hand is a credit note"
+        """A negative invoice typed by hand is a credit note: it says what it
+        credits (the credited invoice or a reason)"""
         to_save = []
         for invoice in invoices:
             if (invoice.mentorsig_kind == 'invoice'
@@ -246,6 +318,11 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
                         [t.amount for t in invoice.taxes])
                     and invoice.total_amount is not None
                     and invoice.total_amount < 0):
+                if not invoice.credited_invoice and not (
+                        invoice.credit_reason or '').strip():
+                    raise CreditNoteError(gettext(
+                            'mentorsig_invoicing.msg_credit_note_no_reason',
+                            invoice=invoice._mentorsig_label()))
                 invoice.mentorsig_kind = 'credit_note'
                 to_save.append(invoice)
         if to_save:
@@ -284,6 +361,7 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         cls._set_default_payment_terms(
             [i for i in invoices if i.state != 'posted'])
         cls._set_kinds([i for i in invoices if i.state != 'posted'])
+        cls._check_not_future([i for i in invoices if i.state != 'posted'])
         super().post(invoices)
 
     @classmethod
