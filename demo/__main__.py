@@ -52,6 +52,9 @@ def serve(database, options):
     environ = os.environ.copy()
     environ.update(database.trytond_environ())
     environ['TRYTOND_WEB__LISTEN'] = options.listen
+    # A working day without being asked the password again (the host
+    # closes an idle session after 10 minutes)
+    environ.setdefault('TRYTOND_SESSION__TIMEOUT', str(8 * 3600))
     if options.web_root:
         environ['TRYTOND_WEB__ROOT'] = options.web_root
     host, port = options.listen.rsplit(':', 1)

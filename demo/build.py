@@ -363,9 +363,11 @@ def _pay(invoice, amount, date, payment_method):
 def create_payment_method(accounts):
     Journal = Model.get('account.journal')
     PaymentMethod = Model.get('account.invoice.payment.method')
-    journal_cash, = Journal.find([('type', '=', 'cash')], limit=1)
+    # Transfers go through the bank's journal, not the cash box's
+    bank_journal = Journal(name="Banque", code='BQ', type='cash')
+    bank_journal.save()
     method = PaymentMethod(name="Virement bancaire")
-    method.journal = journal_cash
+    method.journal = bank_journal
     method.credit_account = accounts['bank']
     method.debit_account = accounts['bank']
     method.save()
