@@ -53,7 +53,7 @@ def serve(database, options):
     environ.update(database.trytond_environ())
     environ['TRYTOND_WEB__LISTEN'] = options.listen
     # A working day without being asked the password again (the host
-    # closes an idle session after 10 minutes)
+    # closes an idle session after 5 minutes)
     environ.setdefault('TRYTOND_SESSION__TIMEOUT', str(8 * 3600))
     if options.web_root:
         environ['TRYTOND_WEB__ROOT'] = options.web_root
