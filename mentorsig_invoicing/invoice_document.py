@@ -12,11 +12,13 @@ again: payments and credit notes do not touch it.  Drafts are rendered on
 demand through a cache keyed on the SHA-256 of the document's content, so
 printing an unchanged draft twice renders once.
 """
+import datetime
 import hashlib
 import logging
 from decimal import Decimal
 
 from trytond.cache import Cache
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -26,7 +28,7 @@ from trytond.transaction import Transaction
 
 from .document import content, facturx, model, pdf
 from .document.strings import Formatter
-from .exceptions import FormAccessError
+from .exceptions import DocumentError, FormAccessError
 
 logger = logging.getLogger(__name__)
 
@@ -313,8 +315,19 @@ class Invoice(metaclass=PoolMeta):
                 if kind == model.CREDIT_NOTE else ''),
             extra_fields=extra_fields,
             notes=[self.comment] if self.comment else [],
-            taxes=self._mentorsig_taxes(sign))
+            taxes=self._mentorsig_taxes(sign),
+            issued_at=self._mentorsig_issued_at())
         return document
+
+    def _mentorsig_issued_at(self):
+        """When the document was issued: the day of the posting (midnight
+        UTC), so that rendering the posted invoice again gives its bytes"""
+        day = (getattr(self.move, 'post_date', None) if self.move else None
+            ) or self.invoice_date
+        if day is None:
+            return None
+        return datetime.datetime.combine(
+            day, datetime.time(), tzinfo=datetime.timezone.utc)
 
     def mentorsig_render(self):
         "The PDF bytes: Factur-X for a numbered customer invoice"
@@ -337,7 +350,7 @@ class Invoice(metaclass=PoolMeta):
                 # The file is lost from the filestore (a database copied
                 # without it): render again; the same content gives the
                 # same bytes, put back only when its SHA-256 matches
-                data = self.mentorsig_render()
+                data = self.mentorsig_render_frozen()
                 if (hashlib.sha256(data).hexdigest()
                         == self.mentorsig_document_sha256):
                     self.mentorsig_document = data
@@ -359,13 +372,15 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def mentorsig_store_documents(cls, invoices):
-        "Render and store once the document of posted customer invoices"
+        """Render and store once the document of posted customer invoices,
+        in the customer's language (units, payment term names); an
+        invoice whose document cannot be made raises DocumentError"""
         to_save = []
         for invoice in invoices:
             if (not invoice.mentorsig_document_frozen
                     or invoice.mentorsig_document_sha256):
                 continue
-            data = invoice.mentorsig_render()
+            data = invoice.mentorsig_render_frozen()
             invoice.mentorsig_document = data
             invoice.mentorsig_document_sha256 = hashlib.sha256(
                 data).hexdigest()
@@ -373,12 +388,33 @@ class Invoice(metaclass=PoolMeta):
         if to_save:
             cls.save(to_save)
 
+    def mentorsig_render_frozen(self):
+        """The document's bytes as stored: in the customer's language
+        (units, payment term), whoever posts or prints; a DocumentError
+        says why it cannot be made"""
+        with Transaction().set_context(
+                language=self.mentorsig_lang_code()
+                or Transaction().language):
+            invoice = self.__class__(self.id)
+        try:
+            return invoice.mentorsig_render()
+        except UserError:
+            raise
+        except Exception as exception:
+            logger.exception("document of %s failed", self.rec_name)
+            raise DocumentError(gettext(
+                    'mentorsig_invoicing.msg_invoice_document_failed',
+                    invoice=self.rec_name,
+                    reason=str(exception) or type(exception).__name__)
+                ) from exception
+
     @classmethod
     def _post(cls, invoices):
         super()._post(invoices)
-        to_store = [i for i in invoices if i.type == 'out']
-        if to_store:
-            cls.__queue__.mentorsig_store_documents(to_store)
+        # Rendered now, not in a task: a posted invoice never lacks its
+        # document, and one whose document fails is not posted at all
+        cls.mentorsig_store_documents(
+            [i for i in invoices if i.type == 'out'])
 
 
 class InvoiceReportAccessMixin:

@@ -36,6 +36,8 @@ def header_facts(document, fmt):
         facts.append((fmt('delivery_date'), fmt.date(document.delivery_date)))
     if document.order_reference:
         facts.append((fmt('order_reference'), document.order_reference))
+    facts.append((fmt('operation_category'),
+            fmt('operation_' + document.operation_category)))
     if document.credited_invoice:
         credited = document.credited_invoice
         if document.credited_invoice_date:
@@ -161,6 +163,8 @@ def legal_texts(document, fmt):
             text = fmt.exemption(tax)
             if text and text not in texts:
                 texts.append(text)
+    if document.vat_on_debits:
+        texts.append(fmt('vat_on_debits'))
     if document.kind != CREDIT_NOTE:
         if document.late_payment_rate is not None:
             texts.append(fmt('late_payment',

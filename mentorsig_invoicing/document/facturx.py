@@ -15,11 +15,16 @@ the same figures, and test it without a database against the Factur-X XSD
 and the EN 16931 schematron (see `validation`).
 
 The PDF/A-3 comes from `facturx.generate_from_binary` (XMP metadata, the
-embedded `factur-x.xml` with AFRelationship) on top of our reportlab PDF,
-to which we first add the sRGB output intent PDF/A requires (the library
-does not): the ICC profile is made by Pillow's littleCMS, so no system
-package is needed.
+embedded `factur-x.xml` with AFRelationship) on top of our reportlab PDF
+(in its invariant mode); a last pass adds the sRGB output intent PDF/A
+requires (the library does not: the ICC profile is made by Pillow's
+littleCMS, so no system package is needed) and makes the bytes
+reproducible: the library stamps the Info dictionary, the XMP and the
+embedded file with the current time, we put the document's `issued_at`
+there instead, and make the Info dictionary and the XMP say the same
+(producer, creator tool, keywords, dates), as PDF/A-3 asks.
 """
+import datetime
 import io
 
 from lxml import etree
@@ -47,6 +52,7 @@ NOTE_PENALTIES = 'PMD'
 NOTE_INDEMNITY = 'PMT'
 NOTE_DISCOUNT = 'AAB'
 NOTE_GENERAL = 'AAI'
+NOTE_TAX = 'TXD'
 # UNTDID 5189: discount
 ALLOWANCE_DISCOUNT = '95'
 
@@ -98,9 +104,11 @@ def _party(parent, tag, party, with_legal=True, with_vat=True):
         _element(legal, 'ram:ID', party.siren.replace(' ', ''),
             schemeID=SIREN_SCHEME)
     _address(element, party.address)
-    if party.email:
+    endpoint = party.endpoint
+    if endpoint:
+        # BT-34/BT-49, mandatory in France (BR-FR-12, BR-FR-13)
         uri = _element(element, 'ram:URIUniversalCommunication')
-        _element(uri, 'ram:URIID', party.email, schemeID='EM')
+        _element(uri, 'ram:URIID', endpoint[0], schemeID=endpoint[1])
     if with_vat and party.vat_number:
         tax = _element(element, 'ram:SpecifiedTaxRegistration')
         _element(tax, 'ram:ID', party.vat_number.replace(' ', ''),
@@ -200,17 +208,19 @@ def _notes(document):
     notes += [(note, NOTE_GENERAL) for note in document.notes]
     notes += [(f'{f.label}: {f.value}', NOTE_GENERAL)
         for f in document.extra_fields]
-    if document.kind != CREDIT_NOTE:
-        if document.late_payment_rate is not None:
-            notes.append((fmt('late_payment',
-                        rate=fmt.number(document.late_payment_rate,
-                            strip=True),
-                        indemnity=fmt.money(document.recovery_indemnity)),
-                    NOTE_PENALTIES))
-            notes.append((fmt.money(document.recovery_indemnity)
-                    + ' (art. D441-5)', NOTE_INDEMNITY))
-        notes.append((document.early_payment_discount
-                or fmt('early_payment_default'), NOTE_DISCOUNT))
+    if document.vat_on_debits:
+        notes.append((fmt('vat_on_debits'), NOTE_TAX))
+    # Every document carries them, credit notes too (BR-FR-05)
+    if document.late_payment_rate is not None:
+        notes.append((fmt('late_payment',
+                    rate=fmt.number(document.late_payment_rate,
+                        strip=True),
+                    indemnity=fmt.money(document.recovery_indemnity)),
+                NOTE_PENALTIES))
+        notes.append((fmt.money(document.recovery_indemnity)
+                + ' (art. D441-5)', NOTE_INDEMNITY))
+    notes.append((document.early_payment_discount
+            or fmt('early_payment_default'), NOTE_DISCOUNT))
     return notes
 
 
@@ -220,6 +230,10 @@ def build_xml(document):
     clean_fields(document)
     root = etree.Element('{%s}CrossIndustryInvoice' % NS['rsm'], nsmap=NS)
     context = _element(root, 'rsm:ExchangedDocumentContext')
+    # BT-23, the French billing framework (BR-FR-08)
+    process = _element(
+        context, 'ram:BusinessProcessSpecifiedDocumentContextParameter')
+    _element(process, 'ram:ID', document.billing_framework)
     guideline = _element(
         context, 'ram:GuidelineSpecifiedDocumentContextParameter')
     _element(guideline, 'ram:ID', EN16931_GUIDELINE)
@@ -253,9 +267,12 @@ def build_xml(document):
         ship_to = _element(delivery, 'ram:ShipToTradeParty')
         _element(ship_to, 'ram:Name', document.buyer.name)
         _address(ship_to, document.delivery_address)
-    if document.delivery_date:
-        event = _element(delivery, 'ram:ActualDeliverySupplyChainEvent')
-        _date(event, 'ram:OccurrenceDateTime', document.delivery_date)
+    # The element is mandatory and must not be empty (PEPPOL-EN16931-R008):
+    # without a delivery date of its own, the supply is dated the day of
+    # the invoice, as the VAT law dates it by default (CGI art. 269)
+    event = _element(delivery, 'ram:ActualDeliverySupplyChainEvent')
+    _date(event, 'ram:OccurrenceDateTime',
+        document.delivery_date or document.invoice_date)
 
     settlement = _element(
         transaction, 'ram:ApplicableHeaderTradeSettlement')
@@ -323,13 +340,44 @@ def srgb_icc_profile():
 _SRGB = None
 
 
-def add_output_intent(pdf_bytes):
+PRODUCER = 'MentorSiG (reportlab, pypdf, factur-x)'
+CREATOR = 'MentorSiG'
+KEYWORDS = 'Factur-X, EN 16931'
+XMP_NS = {
+    'x': 'adobe:ns:meta/',
+    'rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+    'pdf': 'http://ns.adobe.com/pdf/1.3/',
+    'xmp': 'http://ns.adobe.com/xap/1.0/',
+    }
+
+
+def issued_at(document):
+    "When the document was issued, in UTC"
+    value = document.issued_at or datetime.datetime.combine(
+        document.invoice_date, datetime.time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)
+
+
+def pdf_metadata(document):
+    "The Info dictionary's texts, as the XMP says them too"
+    return {
+        'author': document.seller.name,
+        'keywords': KEYWORDS,
+        'title': f'{document.seller.name}: {document.number}',
+        'subject': f'{document.number} {document.buyer.name}',
+        }
+
+
+def add_output_intent(pdf_bytes, writer=None):
     "Add the sRGB output intent PDF/A requires for device RGB colours"
     from pypdf import PdfWriter
     from pypdf.generic import (
         ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
         NumberObject, TextStringObject)
-    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes))
+    if writer is None:
+        writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes))
     # Embedded files with an AFRelationship are PDF 1.7 (ISO 32000-1),
     # which PDF/A-3 is based on; reportlab writes 1.4
     writer.pdf_header = b'%PDF-1.7'
@@ -352,6 +400,63 @@ def add_output_intent(pdf_bytes):
     return buffer.getvalue()
 
 
+def _stamped_xmp(xmp, stamp, metadata):
+    "The library's XMP with our dates, producer and keywords"
+    root = etree.fromstring(xmp, parser=etree.XMLParser(
+            resolve_entities=False, no_network=True))
+    date = stamp.strftime('%Y-%m-%dT%H:%M:%S+00:00')
+    for tag in ('xmp:CreateDate', 'xmp:ModifyDate', 'xmp:MetadataDate'):
+        for element in root.iterfind(f'.//{tag}', XMP_NS):
+            element.text = date
+    for element in root.iterfind('.//xmp:CreatorTool', XMP_NS):
+        element.text = CREATOR
+    producer = root.find('.//pdf:Producer', XMP_NS)
+    producer.text = PRODUCER
+    keywords = producer.getparent().find('pdf:Keywords', XMP_NS)
+    if keywords is None:
+        keywords = etree.SubElement(
+            producer.getparent(), '{%s}Keywords' % XMP_NS['pdf'])
+    keywords.text = metadata['keywords']
+    # reportlab's Info says /Trapped /False: the XMP says it too
+    trapped = producer.getparent().find('pdf:Trapped', XMP_NS)
+    if trapped is None:
+        trapped = etree.SubElement(
+            producer.getparent(), '{%s}Trapped' % XMP_NS['pdf'])
+    trapped.text = 'False'
+    body = etree.tostring(root, encoding='unicode')
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        + body + '\n<?xpacket end="w"?>').encode('utf-8')
+
+
+def finalise(pdf_bytes, document):
+    """The output intent, and the dates of the document instead of the
+    time of rendering, the Info dictionary and the XMP agreeing"""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes))
+    stamp = issued_at(document)
+    pdf_date = stamp.strftime("D:%Y%m%d%H%M%S+00'00'")
+    metadata = pdf_metadata(document)
+    writer.add_metadata({
+            '/Author': metadata['author'],
+            '/Title': metadata['title'],
+            '/Subject': metadata['subject'],
+            '/Keywords': metadata['keywords'],
+            '/Creator': CREATOR,
+            '/Producer': PRODUCER,
+            '/CreationDate': pdf_date,
+            '/ModDate': pdf_date,
+            })
+    xmp = writer._root_object['/Metadata'].get_object()
+    xmp.set_data(_stamped_xmp(xmp.get_data(), stamp, metadata))
+    names = writer._root_object['/Names']['/EmbeddedFiles']['/Names']
+    for filespec in names[1::2]:
+        embedded = filespec.get_object()['/EF']['/F'].get_object()
+        embedded['/Params'][NameObject('/ModDate')] = TextStringObject(
+            pdf_date)
+    return add_output_intent(None, writer=writer)
+
+
 def render(document, pdf_bytes=None, blocks=None):
     """The Factur-X PDF/A-3 of the document: our PDF (of `blocks`, by
     default pdf.DEFAULT_BLOCKS) with its CII XML
@@ -366,12 +471,7 @@ def render(document, pdf_bytes=None, blocks=None):
     if pdf_bytes is None:
         pdf_bytes = pdf.render(document, blocks or pdf.DEFAULT_BLOCKS)
     xml = build_xml(document)
-    return generate_from_binary(
-        add_output_intent(pdf_bytes), xml, flavor='factur-x',
-        level='en16931', check_xsd=True, lang=document.language,
-        pdf_metadata={
-            'author': document.seller.name,
-            'keywords': 'Factur-X',
-            'title': f'{document.seller.name}: {document.number}',
-            'subject': f'{document.number} {document.buyer.name}',
-            })
+    return finalise(generate_from_binary(
+            pdf_bytes, xml, flavor='factur-x', level='en16931',
+            check_xsd=True, lang=document.language,
+            pdf_metadata=pdf_metadata(document)), document)

@@ -12,8 +12,10 @@ then WenQuanYi Zen Hei (CJK), then Symbola (emoji and symbols), both
 TrueType-outlined (reportlab cannot embed the CFF outlines of Noto CJK nor
 the colour bitmaps of Noto Color Emoji).  A character no font has prints as
 U+FFFD, a real glyph, never as the missing-glyph box PDF/A forbids.
-Right-to-left text prints its glyphs in logical order: reportlab reorders
-only with the optional rlbidi, which we do not ship.
+Right-to-left text (Hebrew, Arabic) is drawn in visual order, line by line
+once wrapped, its Arabic letters in their joined forms (`visual`:
+python-bidi and arabic-reshaper; reportlab reorders only with rlbidi, which
+is not on PyPI).
 """
 import functools
 import io
@@ -180,6 +182,29 @@ def covered(text, font=FONT):
     return _characters(font).issuperset(text)
 
 
+# Hebrew, Arabic, Syriac, Thaana, N'Ko... and their presentation forms
+_RIGHT_TO_LEFT = re.compile(
+    '[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc'
+    '\U00010800-\U00010fff\U0001e800-\U0001efff]')
+
+
+def visual(line):
+    """A line of text in the order its glyphs are drawn, left to right:
+    right-to-left runs reversed (Unicode bidi algorithm, the paragraph's
+    direction from its first strong character), Arabic letters joined"""
+    if _RIGHT_TO_LEFT.search(line) is None:
+        return line
+    from arabic_reshaper import reshape
+    from bidi import get_display
+    return get_display(reshape(line))
+
+
+def plain(text, font=FONT):
+    """Whether the text draws as it is, one font and left to right (else
+    it needs font runs or the bidi algorithm)"""
+    return covered(text, font) and _RIGHT_TO_LEFT.search(text) is None
+
+
 @functools.lru_cache(maxsize=4096)
 def font_runs(text, font=FONT):
     """The text as [(font, part)]: each part in the first font that has
@@ -214,9 +239,12 @@ def text_width(text, font, size):
 
 def markup(text, font=FONT):
     """Paragraph markup of a plain text: escaped, its line breaks kept and
-    the characters the font lacks in the fallback font that has them"""
-    if covered(text, font):
+    the characters the font lacks in the fallback font that has them;
+    right-to-left text in visual order (a text that wraps is reordered
+    before the paragraph breaks it in lines: keep such texts short)"""
+    if plain(text, font):
         return escape(text).replace('\n', '<br/>')
+    text = '\n'.join(visual(line) for line in text.split('\n'))
     return ''.join(
         escape(part).replace('\n', '<br/>') if name == font
         else '<font name="%s">%s</font>' % (
@@ -226,6 +254,7 @@ def markup(text, font=FONT):
 
 def draw_string(canvas, x, y, text, font, size, right=False):
     "canvas.drawString (or drawRightString) through the font runs"
+    text = visual(text)
     runs = font_runs(text, font)
     if len(runs) == 1 and runs[0][0] == font:
         canvas.setFont(font, size)

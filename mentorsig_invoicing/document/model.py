@@ -44,6 +44,31 @@ def no_vat_category(seller_vat_number):
     return 'E' if seller_vat_number else 'O'
 
 
+# The category of the operation (French mentions since 1 September 2026):
+# what the lines supply, and its letter in the billing framework (BT-23)
+GOODS = 'goods'
+SERVICES = 'services'
+MIXED = 'mixed'
+OPERATION_CATEGORIES = (GOODS, SERVICES, MIXED)
+_FRAMEWORK_LETTERS = {GOODS: 'B', SERVICES: 'S', MIXED: 'M'}
+
+
+def operation_category(line_categories):
+    """The category of an invoice from its lines' (goods or services):
+    None when a line has none"""
+    categories = set(line_categories)
+    if not categories or None in categories or '' in categories:
+        return None
+    if categories == {GOODS}:
+        return GOODS
+    if categories == {SERVICES}:
+        return SERVICES
+    return MIXED
+
+
+# EAS code of the addresses of the French e-invoicing directory
+FRENCH_DIRECTORY_SCHEME = '0225'
+
 # The texts that keep their line breaks; every other one is one line
 MULTILINE_FIELDS = {
     'description', 'note', 'notes', 'credit_reason', 'early_payment_discount',
@@ -106,6 +131,23 @@ class Party:
     phone: str = ''
     # The buyer's reference for the invoice (purchase order, service code)
     reference: str = ''
+    # The electronic invoicing address (EN 16931 BT-34/BT-49) and its
+    # scheme (EAS): '0225' for the French directory (the SIREN), 'EM' for
+    # an email; empty: derived from the SIREN, else the email
+    electronic_address: str = ''
+    electronic_address_scheme: str = ''
+
+    @property
+    def endpoint(self):
+        "(address, scheme) of the electronic address, or None"
+        if self.electronic_address:
+            return (self.electronic_address,
+                self.electronic_address_scheme or 'EM')
+        if self.siren:
+            return self.siren.replace(' ', ''), FRENCH_DIRECTORY_SCHEME
+        if self.email:
+            return self.email, 'EM'
+        return None
 
 
 @dataclass
@@ -224,6 +266,16 @@ class InvoiceDocument:
     # the document never disagrees with the ledger (e.g. taxes rounded per
     # line by the host's configuration)
     taxes: list = None
+    # When the document was issued (the posting): the PDF's creation and
+    # modification dates, so that rendering again gives the same bytes;
+    # by default the invoice date at midnight UTC
+    issued_at: datetime.datetime = None
+    # French mentions: the category of the operation (GOODS, SERVICES,
+    # MIXED), the seller's option for VAT on debits, and whether deposit
+    # invoices are deducted (a final invoice: billing framework 4)
+    operation_category: str = SERVICES
+    vat_on_debits: bool = False
+    deposits_deducted: bool = False
     # Values for the blocks other modules add (see pdf.with_block), by key:
     # e.g. mentorsig_payment_links puts its URL under 'payment_link'
     extensions: dict = field(default_factory=dict)
@@ -233,8 +285,20 @@ class InvoiceDocument:
             raise ValueError(f"unknown invoice kind {self.kind!r}")
         if self.language not in LANGUAGES:
             raise ValueError(f"unknown language {self.language!r}")
+        if self.operation_category not in OPERATION_CATEGORIES:
+            raise ValueError(
+                f"unknown operation category {self.operation_category!r}")
         # Text is made safe where it enters the document, once
         clean_fields(self)
+
+    @property
+    def billing_framework(self):
+        """The French billing framework (BT-23, "cadre de facturation"):
+        B goods, S services, M both; 1 an invoice or credit note, 4 a
+        final invoice after deposits (never a deposit: BR-FR-CO-08)"""
+        letter = _FRAMEWORK_LETTERS[self.operation_category]
+        final = self.deposits_deducted and self.kind == INVOICE
+        return letter + ('4' if final else '1')
 
     @property
     def lines(self):

@@ -54,7 +54,7 @@ from .layout import (
     MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PlainText, RULE,
     QRFlowable,
     _group_iban, _logo, _no_padding, _NumberedCanvas, _styles, _wrap,
-    covered, draw_string, footer_text, markup, register_fonts)
+    draw_string, footer_text, markup, plain, register_fonts)
 from .model import CREDIT_NOTE, Section, Subtotal, clean_fields
 from .strings import Formatter
 
@@ -253,13 +253,13 @@ def lines_block(context):
 def _fits(text, width, font=FONT, size=8, padding=6):
     """Whether a text fits on one line of a cell (padding included), in
     the cell's font (else it needs a Paragraph for its fallback fonts)"""
-    return ('\n' not in text and covered(text, font)
+    return ('\n' not in text and plain(text, font)
         and pdfmetrics.stringWidth(text, font, size) <= width - padding)
 
 
 def _cell(context, text, bold=False, style='cell'):
     "A table cell of plain text: a string where the font has it all"
-    if covered(text, FONT_BOLD if bold else FONT):
+    if plain(text, FONT_BOLD if bold else FONT):
         return text
     text = markup(text)
     return context.markup(f'<b>{text}</b>' if bold else text, style)

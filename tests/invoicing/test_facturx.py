@@ -15,8 +15,8 @@ NS = facturx.NS
 
 
 def assert_valid(xml):
-    assert validation.xsd_errors(xml) == []
-    assert validation.schematron_errors(xml) == []
+    "XSD, EN 16931 and the French rules (BR-FR), warnings included"
+    assert validation.all_errors(xml) == []
 
 
 def test_three_rates_deposit_and_discount_valid():
@@ -220,6 +220,7 @@ def test_untaxed_line_beside_ledger_taxes():
 def test_extra_fields_and_credit_reason_travel_as_notes():
     document = sample_invoice(kind=model.CREDIT_NOTE, deposit=False)
     document.credited_invoice = 'F-2026-00041'
+    document.credited_invoice_date = document.invoice_date
     document.credit_reason = "Erreur de quantité"
     document.lines[0].note = "Semaine 48"
     document.lines[0].extra_fields = [model.ExtraField("Lot", "Bâtiment B")]
@@ -234,3 +235,159 @@ def test_extra_fields_and_credit_reason_travel_as_notes():
         namespaces=NS).findall('ram:IncludedNote', namespaces=NS)
     assert [n.findtext('ram:Content', namespaces=NS)
         for n in line_notes] == ["Semaine 48\nLot: Bâtiment B"]
+
+
+def test_rendering_again_gives_the_same_bytes():
+    import datetime
+    import time
+    document = sample_invoice(lines=6)
+    document.issued_at = datetime.datetime(
+        2026, 11, 27, 15, 4, 5, tzinfo=datetime.timezone.utc)
+    first = facturx.render(document)
+    time.sleep(1.1)  # the library stamps the time to the second
+    again = facturx.render(sample_invoice(lines=6))
+    assert again != first  # another issue time: other bytes
+    document = sample_invoice(lines=6)
+    document.issued_at = datetime.datetime(
+        2026, 11, 27, 16, 4, 5,
+        tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    assert facturx.render(document) == first
+    # the dates are the issue's, in the Info, the XMP and the embedded file
+    reader = PdfReader(io.BytesIO(first))
+    assert reader.metadata['/CreationDate'] == "D:20261127150405+00'00'"
+    assert reader.metadata['/ModDate'] == "D:20261127150405+00'00'"
+    xmp = reader.xmp_metadata
+    assert xmp.xmp_create_date == datetime.datetime(2026, 11, 27, 15, 4, 5)
+    assert xmp.xmp_modify_date == datetime.datetime(2026, 11, 27, 15, 4, 5)
+    filespec = reader.trailer['/Root']['/Names']['/EmbeddedFiles'][
+        '/Names'][1].get_object()
+    params = filespec['/EF']['/F'].get_object()['/Params']
+    assert params['/ModDate'] == "D:20261127150405+00'00'"
+
+
+def test_info_and_xmp_agree():
+    reader = PdfReader(io.BytesIO(facturx.render(sample_invoice(lines=2))))
+    info, xmp = reader.metadata, reader.xmp_metadata
+    assert info['/Producer'] == xmp.pdf_producer == facturx.PRODUCER
+    assert info['/Keywords'] == xmp.pdf_keywords == 'Factur-X, EN 16931'
+    assert info['/Creator'] == xmp.xmp_creator_tool == 'MentorSiG'
+    assert info['/Title'] == xmp.dc_title['x-default']
+    assert info['/Subject'] == xmp.dc_description['x-default']
+    assert [info['/Author']] == xmp.dc_creator
+    raw = reader.trailer['/Root']['/Metadata'].get_object().get_data()
+    assert b'<pdf:Trapped>False</pdf:Trapped>' in raw
+    assert info['/Trapped'] == '/False'
+
+
+def br_fr_failures(document):
+    return sorted({id_ for flag, id_, _, _ in validation.br_fr_report(
+                facturx.build_xml(document))})
+
+
+@pytest.mark.parametrize('language', ['fr', 'en'])
+@pytest.mark.parametrize('kind', model.KINDS)
+def test_every_kind_passes_the_french_rules(kind, language):
+    document = sample_invoice(kind=kind, language=language,
+        deposit=kind == model.INVOICE)
+    if kind == model.CREDIT_NOTE:
+        document.credited_invoice = 'F-2026-00041'
+        document.credited_invoice_date = document.invoice_date
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    root = validation.parse(xml)
+    # the credit note carries the penalties, indemnity and discount notes
+    # too (BR-FR-05)
+    subjects = [n.findtext('ram:SubjectCode', namespaces=NS)
+        for n in root.iterfind('.//rsm:ExchangedDocument/ram:IncludedNote',
+            namespaces=NS)]
+    for code in ['PMD', 'PMT', 'AAB']:
+        assert code in subjects, (code, subjects)
+    # no empty delivery element (PEPPOL-EN16931-R008): dated the invoice
+    assert root.findtext('.//ram:ApplicableHeaderTradeDelivery'
+        '/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime'
+        '/udt:DateTimeString', namespaces=NS) == '20261120'
+    document.delivery_date = None
+    root = validation.parse(facturx.build_xml(document))
+    assert root.findtext('.//ram:ApplicableHeaderTradeDelivery'
+        '/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime'
+        '/udt:DateTimeString', namespaces=NS) == (
+        document.invoice_date.strftime('%Y%m%d'))
+
+
+def test_billing_framework_from_the_lines():
+    assert model.operation_category(['goods', 'goods']) == model.GOODS
+    assert model.operation_category(['services']) == model.SERVICES
+    assert model.operation_category(['goods', 'services']) == model.MIXED
+    assert model.operation_category(['goods', None]) is None
+    assert model.operation_category([]) is None
+    document = sample_invoice(lines=2)
+    for category, deducted, expected in [
+            (model.GOODS, False, 'B1'), (model.SERVICES, False, 'S1'),
+            (model.MIXED, False, 'M1'), (model.GOODS, True, 'B4'),
+            (model.MIXED, True, 'M4')]:
+        document.operation_category = category
+        document.deposits_deducted = deducted
+        assert document.billing_framework == expected
+        xml = facturx.build_xml(document)
+        assert validation.parse(xml).findtext(
+            './/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID',
+            namespaces=NS) == expected
+        assert br_fr_failures(document) == []
+    # a deposit invoice is never a final one (BR-FR-CO-08)
+    deposit = sample_invoice(kind=model.DEPOSIT, deposit=False)
+    deposit.deposits_deducted = True
+    assert deposit.billing_framework == 'S1'
+    with pytest.raises(ValueError):
+        sample_invoice(lines=1).__class__(**dict(
+                vars(sample_invoice(lines=1)), operation_category='food'))
+
+
+def test_buyer_electronic_address():
+    document = sample_invoice(lines=2)
+    # the SIREN first: the address of the French directory
+    assert document.buyer.endpoint == ('552100554', '0225')
+    document.buyer.siren = ''
+    assert document.buyer.endpoint == ('compta@dupont.example', 'EM')
+    assert br_fr_failures(document) == []
+    document.buyer.electronic_address = '552100554_FACTURES'
+    document.buyer.electronic_address_scheme = '0225'
+    assert document.buyer.endpoint == ('552100554_FACTURES', '0225')
+    assert_valid(facturx.build_xml(document))
+    document.buyer.electronic_address = ''
+    document.buyer.email = ''
+    assert document.buyer.endpoint is None
+    assert br_fr_failures(document) == ['BR-FR-12_BT-49']
+
+
+def test_schematron_catches_what_the_french_rules_want():
+    document = sample_invoice(kind=model.CREDIT_NOTE, deposit=False)
+    # a credit note without the invoice it credits (BR-FR-CO-05)
+    assert br_fr_failures(document) == ['BR-FR-CO-05_BT-3']
+    document = sample_invoice(lines=2)
+    document.seller.siren = ''
+    assert 'BR-FR-10_BT-30' in br_fr_failures(document)
+
+
+def test_french_mentions_on_the_pdf():
+    import re
+    from mentorsig_invoicing.document import pdf
+
+    def pages_text(data):
+        return [re.sub(r'[\u00a0\u202f ]+', ' ', page.extract_text())
+            for page in PdfReader(io.BytesIO(data)).pages]
+    document = sample_invoice(lines=2)
+    document.operation_category = model.MIXED
+    document.vat_on_debits = True
+    text, = pages_text(pdf.render(document))
+    text = ' '.join(text.split())
+    assert "Catégorie de l'opération" in text
+    assert "Livraison de biens et prestation de services" in text
+    assert "Option pour le paiement de la taxe d'après les débits" in text
+    assert "SIREN 552100554" in text  # the buyer's
+    assert "Livré à" in text  # the delivery address, when it differs
+    document = sample_invoice(lines=2, language='en')
+    document.operation_category = model.GOODS
+    text, = pages_text(pdf.render(document))
+    text = ' '.join(text.split())
+    assert "Category of the operation Supply of goods" in text
+    assert "VAT paid on debits" not in text
