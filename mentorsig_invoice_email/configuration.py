@@ -3,6 +3,7 @@
 from trytond.model import ModelSQL, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 
 from mentorsig_invoicing.configuration import default_from_value_model
 
@@ -14,7 +15,14 @@ EMAIL_TEMPLATES = {
         'credit_note_email_template', 'email_template_credit_note'),
     'receipt': ('receipt_email_template', 'email_template_receipt'),
     }
-_template_domain = [('model.name', '=', 'account.invoice')]
+# The shared templates and the company's own (not another company's)
+_template_domain = [
+    ('model.name', '=', 'account.invoice'),
+    ['OR',
+        ('company', '=', None),
+        ('company', '=', Eval('context', {}).get('company', -1)),
+        ],
+    ]
 invoice_email_template = fields.Many2One(
     'ir.email.template', "Invoice Email Template", ondelete='RESTRICT',
     domain=_template_domain,

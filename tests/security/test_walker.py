@@ -35,6 +35,7 @@ CANARIES = [
     'CANARY-A-discount', '13.37', 'CANARY-A-term',
     'CANARY-A-rep', 'canary_a_field', 'CANARY-A-field', 'CANARY-A-mail',
     'CANARY-A-attachment', 'CANARY-A-PDF', 'CANARY-A-method',
+    'CANARY-A-template',
     ]
 
 
@@ -204,6 +205,14 @@ def _walk(config, capsys):
         type_='char', target='account.invoice').save()
     # An invoice emailed: the email kept and its PDF attached
     email, attachment = keep_email(invoices_a[0].id)
+    # A's own email template (the shipped ones are shared)
+    IrModel = Model.get('ir.model')
+    invoice_model, = IrModel.find([('name', '=', 'account.invoice')])
+    EmailTemplate = Model.get('ir.email.template')
+    template_a = EmailTemplate(name='CANARY-A-template', model=invoice_model,
+        subject='CANARY-A-template ${number}')
+    template_a.save()
+    assert template_a.company == company_a
 
     # Company B: one invoice of the same customer
     switch_company(config, company_b)
@@ -289,6 +298,23 @@ def _walk(config, capsys):
             outcome = client.call('model.party.party.read', [customer.id],
                 [name])
             assert outcome.ok, outcome.error
+
+    # The shared templates: edited by the database administrators only; a
+    # company's administrator edits its company's
+    outcome = admin_b.call('model.ir.email.template.write', templates[:1],
+        {'subject': 'forged'})
+    assert not outcome.ok
+    outcome = admin_b.call('model.ir.email.template.create', [{
+                'name': "B's invoice", 'model': invoice_model.id,
+                'subject': "Facture ${number}"}])
+    assert outcome.ok, outcome.error
+    own_template, = outcome.result
+    outcome = admin_b.call('model.ir.email.template.read', [own_template],
+        ['company'])
+    assert outcome.result[0]['company'] == company_b.id
+    outcome = admin_b.call('model.ir.email.template.write', [own_template],
+        {'subject': "Votre facture ${number}"})
+    assert outcome.ok, outcome.error
 
     assert ledger.tried > 300, ledger.summary()
     assert not ledger.leaks and not ledger.changes, ledger.summary()
