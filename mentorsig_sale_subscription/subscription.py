@@ -12,7 +12,8 @@ or deleted any more.  MentorSiG adds:
   that contract only and says clearly when there is nothing to invoice
   (the second click for the same period is refused);
 - a contract option to post the invoices created for it, by the button and
-  by the host's wizard and cron alike;
+  by the host's wizard and cron alike, when who runs them may post (a Sales
+  user leaves drafts for accounting);
 - a consumption is refused for a period of a contract line that is already
   invoiced (the host lets one be typed by hand);
 - the contract shows its invoices and the amount still to invoice.
@@ -25,7 +26,7 @@ from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .exceptions import SubscriptionInvoiceError
 
@@ -130,8 +131,28 @@ class Subscription(metaclass=PoolMeta):
             if c.invoice_line and c.invoice_line.invoice
             and c.line.subscription.post_invoices}
         invoices = [i for i in invoices if i.state == 'draft']
-        if invoices:
+        if invoices and cls._mentorsig_may_post():
             Invoice.post(invoices)
+
+    @classmethod
+    def _mentorsig_may_post(cls):
+        """Whether the user who invoices may post: automatic posting is not
+        a way around the groups of the invoice's Post button (a Sales user
+        leaves drafts for accounting); the scheduler (root) posts with the
+        company's rules"""
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        ModelAccess = pool.get('ir.model.access')
+        User = pool.get('res.user')
+        if not Transaction().user:
+            return True
+        groups = Button.get_groups('account.invoice', 'post')
+        if groups and not (groups & set(User.get_groups())):
+            return False
+        # checked as for the user's own call, whatever the caller's mode
+        with check_access():
+            return ModelAccess.check(
+                'account.invoice', 'write', raise_exception=False)
 
     @classmethod
     @ModelView.button
