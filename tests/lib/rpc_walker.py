@@ -39,6 +39,7 @@ import copy
 import json
 from decimal import Decimal
 
+from sql import Literal, Union
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Coalesce
 from werkzeug.test import Client as WerkzeugClient
@@ -321,35 +322,38 @@ class Walker:
     # -- Detection ----------------------------------------------------------
 
     def fingerprint(self):
-        "The victim company's rows: count, ids and last write per table"
+        """The victim company's rows: count, ids and last write per table,
+        in one query"""
         pool = Pool(self.database)
-        result = {}
         company = self.victim_company
+        selects, names = [], []
+
+        def measure(name, table, where, from_=None):
+            names.append(name)
+            selects.append((from_ or table).select(
+                    Literal(len(names) - 1).as_('key'),
+                    Count(table.id).as_('count'), Sum(table.id).as_('ids'),
+                    Max(Coalesce(table.write_date, table.create_date)
+                        ).as_('last'),
+                    where=where))
+        for name in self.company_tables:
+            table = pool.get(name).__table__()
+            measure(name, table, table.company == company)
+        Line = pool.get('account.move.line')
+        Move = pool.get('account.move')
+        line, move = Line.__table__(), Move.__table__()
+        measure('account.move.line', line, move.company == company,
+            line.join(move, condition=line.move == move.id))
+        for name, ids in self.extra_rows.items():
+            if ids:
+                table = pool.get(name).__table__()
+                measure('%s %s' % (name, ids), table,
+                    table.id.in_(list(ids)))
         with Transaction().start(self.database, 0, readonly=True) as tr:
             cursor = tr.connection.cursor()
-
-            def measure(table, where, from_=None):
-                from_ = from_ or table
-                cursor.execute(*from_.select(
-                        Count(table.id), Sum(table.id),
-                        Max(Coalesce(table.write_date, table.create_date)),
-                        where=where))
-                return tuple(cursor.fetchone())
-            for name in self.company_tables:
-                table = pool.get(name).__table__()
-                result[name] = measure(table, table.company == company)
-            Line = pool.get('account.move.line')
-            Move = pool.get('account.move')
-            line, move = Line.__table__(), Move.__table__()
-            result['account.move.line'] = measure(
-                line, move.company == company,
-                line.join(move, condition=line.move == move.id))
-            for name, ids in self.extra_rows.items():
-                if ids:
-                    table = pool.get(name).__table__()
-                    result['%s %s' % (name, ids)] = measure(
-                        table, table.id.in_(list(ids)))
-        return result
+            cursor.execute(*Union(*selects, all_=True))
+            return {names[key]: tuple(values)
+                for key, *values in cursor}
 
     def changed(self):
         "What changed in the victim's rows since the last look"

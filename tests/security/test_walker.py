@@ -74,8 +74,11 @@ def legal_identity(party, siren, vat):
 def invoice(party, accounts, tax, description, price, quantity=1,
         reference=None, comment=None):
     Invoice = Model.get('account.invoice')
-    record = Invoice(type='out', party=Model.get('party.party')(party.id), reference=reference,
-        comment=comment)
+    record = Invoice(type='out', party=Model.get('party.party')(party.id),
+        reference=reference, comment=comment)
+    if quantity < 0:
+        # a credit note says what it credits
+        record.credit_reason = 'CANARY-A-comment'
     line = record.lines.new()
     line.account = Model.get('account.account')(accounts['revenue'].id)
     line.description = description
