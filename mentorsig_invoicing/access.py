@@ -89,6 +89,28 @@ class Attachment(metaclass=PoolMeta):
                 mode='read' if mode == 'read' else 'write')
 
 
+class ContextCompanyMixin:
+    """Reads and writes refused for a company of the context that is not
+    one of the user's: company-valued fields (CompanyMultiValueMixin) give
+    and change the values of that company"""
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        check_context_company()
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def create(cls, vlist):
+        check_context_company()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        check_context_company()
+        super().write(*args)
+
+
 class RulesBeforeChecksMixin:
     """The record rules before the host's modification checks
 

@@ -10,7 +10,7 @@ from trytond.pool import Pool
 from trytond.rpc import RPC
 
 from . import legal
-from .access import check_company, check_context_company
+from .access import ContextCompanyMixin, check_company
 from .exceptions import LegalMentionError
 
 LEGAL_FIELDS = {
@@ -43,7 +43,10 @@ def default_from_value_model(field_name):
     return default
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
+        CompanyMultiValueMixin):
+    """One set of values per company, that of the company in the context
+    (refused when it is not one of the user's)"""
     __name__ = 'mentorsig.configuration'
     __string__ = "MentorSiG Configuration"
 
@@ -69,23 +72,6 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin)
         'recovery_indemnity')
     default_early_payment_discount = default_from_value_model(
         'early_payment_discount')
-
-    # The values are those of the company in the context, which the client
-    # sends: refuse a company that is not one of the user's
-    @classmethod
-    def read(cls, ids, fields_names):
-        check_context_company()
-        return super().read(ids, fields_names)
-
-    @classmethod
-    def create(cls, vlist):
-        check_context_company()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        check_context_company()
-        super().write(*args)
 
     @classmethod
     def missing_legal_mentions(cls, company):

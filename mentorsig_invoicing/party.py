@@ -9,7 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .access import check_context_company
+from .access import ContextCompanyMixin
 from .credit import available_credit_lines, line_credit
 
 
@@ -21,7 +21,8 @@ sales_rep = fields.Many2One(
     help="Put on the customer's new invoices.")
 
 
-class Party(metaclass=PoolMeta):
+class Party(ContextCompanyMixin, metaclass=PoolMeta):
+    # company-valued fields: sales rep, available credit, email options
     __name__ = 'party.party'
 
     sales_rep = fields.MultiValue(sales_rep)
@@ -49,24 +50,6 @@ class Party(metaclass=PoolMeta):
                     'icon': 'tryton-add',
                     },
                 })
-
-    # Company-valued fields (sales rep, available credit, email options)
-    # give the values of the company in the context, which the client
-    # sends: refuse a company that is not one of the user's
-    @classmethod
-    def read(cls, ids, fields_names):
-        check_context_company()
-        return super().read(ids, fields_names)
-
-    @classmethod
-    def create(cls, vlist):
-        check_context_company()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        check_context_company()
-        super().write(*args)
 
     @classmethod
     @ModelView.button_action('mentorsig_invoicing.act_party_invoice_new')
