@@ -129,6 +129,10 @@ def create_company(eur, france):
     company.mentorsig_legal_form = 'SAS'
     company.mentorsig_share_capital = Decimal('10000')
     company.mentorsig_registry = 'RCS Paris'
+    # A mid-size company: e-invoices since the reform's first date, its
+    # free-text lines are services
+    company.mentorsig_einvoicing_date = dt.date(2026, 9, 1)
+    company.mentorsig_operation_category = 'services'
     company.save()
     return company
 

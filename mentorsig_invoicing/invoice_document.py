@@ -21,6 +21,7 @@ from trytond.cache import Cache
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.currency.exceptions import RateError
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.rpc import RPC
@@ -139,6 +140,88 @@ class Invoice(metaclass=PoolMeta):
         id), labels and values in the customer's language: none without
         mentorsig_extra_field"""
         return [], {}
+
+    def _mentorsig_line_category(self, line):
+        """Whether a line supplies goods or services (model.GOODS or
+        model.SERVICES): its product's type, else the company's choice for
+        lines without product; None when neither tells"""
+        if line.product:
+            return (model.GOODS if line.product.type in {'goods', 'assets'}
+                else model.SERVICES)
+        return self.company.mentorsig_operation_category or None
+
+    def mentorsig_operation_category(self):
+        "The category of the operation, None when a line does not tell"
+        return model.operation_category(
+            self._mentorsig_line_category(l) for l in self.lines
+            if l.type == 'line')
+
+    @property
+    def mentorsig_einvoicing(self):
+        "Whether the French e-invoicing rules apply to this invoice"
+        start = self.company.mentorsig_einvoicing_date
+        return bool(self.type == 'out' and start
+            and (self.invoice_date or start) >= start)
+
+    @classmethod
+    def _mentorsig_check_einvoicing(cls, invoices):
+        """Refuse to post an invoice whose French e-invoicing mentions
+        cannot be derived (once its company issues e-invoices)"""
+        for invoice in invoices:
+            if not invoice.mentorsig_einvoicing:
+                continue
+            for line in invoice.lines:
+                if (line.type == 'line'
+                        and not invoice._mentorsig_line_category(line)):
+                    raise DocumentError(gettext(
+                            'mentorsig_invoicing.msg_einvoicing_category',
+                            invoice=invoice.rec_name,
+                            line=line.description or line.rec_name,
+                            company=invoice.company.rec_name))
+            if not invoice._mentorsig_seller().siren:
+                raise DocumentError(gettext(
+                        'mentorsig_invoicing.msg_einvoicing_seller_siren',
+                        invoice=invoice.rec_name,
+                        company=invoice.company.rec_name))
+            if invoice._mentorsig_buyer().endpoint is None:
+                raise DocumentError(gettext(
+                        'mentorsig_invoicing.msg_einvoicing_buyer_address',
+                        invoice=invoice.rec_name,
+                        party=invoice.party.rec_name))
+            if invoice.currency.code != 'EUR':
+                # the VAT in euros is required: a missing rate says so
+                invoice._mentorsig_tax_amount_eur(strict=True)
+            credited = getattr(invoice, 'credited_invoice', None)
+            if (invoice.mentorsig_kind_of_document() == model.CREDIT_NOTE
+                    and not (credited and credited.invoice_date)):
+                raise DocumentError(gettext(
+                        'mentorsig_invoicing.msg_einvoicing_credited_invoice',
+                        invoice=invoice.rec_name))
+
+    def _mentorsig_tax_amount_eur(self, strict=False):
+        """The VAT total in euros of an invoice in another currency, at the
+        rate of its currency date (None in euros, or without a rate unless
+        strict: the host's RateError then says which rate is missing)"""
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        if self.currency.code == 'EUR':
+            return None
+        euros = Currency.search([('code', '=', 'EUR')], limit=1)
+        if not euros:
+            if strict:
+                raise DocumentError(gettext(
+                        'mentorsig_invoicing.msg_einvoicing_euro',
+                        invoice=self.rec_name))
+            return None
+        date = self.currency_date or self.invoice_date
+        with Transaction().set_context(date=date):
+            try:
+                return Currency.compute(
+                    self.currency, abs(self.tax_amount or 0), euros[0])
+            except RateError:
+                if strict:
+                    raise
+                return None
 
     def mentorsig_kind_of_document(self):
         kind = getattr(self, 'mentorsig_kind', None)
@@ -316,7 +399,16 @@ class Invoice(metaclass=PoolMeta):
             extra_fields=extra_fields,
             notes=[self.comment] if self.comment else [],
             taxes=self._mentorsig_taxes(sign),
-            issued_at=self._mentorsig_issued_at())
+            issued_at=self._mentorsig_issued_at(),
+            # Lines that do not tell (no product, no company choice) are
+            # taken as services: posting refuses them once the company
+            # issues e-invoices (_mentorsig_check_einvoicing)
+            operation_category=model.operation_category(
+                self._mentorsig_line_category(l) or model.SERVICES
+                for l in self.lines if l.type == 'line') or model.SERVICES,
+            vat_on_debits=bool(self.company.mentorsig_vat_on_debits),
+            draft=self.state in {'draft', 'validated'},
+            tax_amount_eur=self._mentorsig_tax_amount_eur())
         return document
 
     def _mentorsig_issued_at(self):
@@ -410,6 +502,8 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def _post(cls, invoices):
+        cls._mentorsig_check_einvoicing(
+            [i for i in invoices if i.type == 'out'])
         super()._post(invoices)
         # Rendered now, not in a task: a posted invoice never lacks its
         # document, and one whose document fails is not posted at all

@@ -77,6 +77,8 @@ class Invoice(metaclass=PoolMeta):
     def mentorsig_document_data(self):
         document = super().mentorsig_document_data()
         if self.deposit_deducted_amount and self.total_amount >= 0:
+            # a final invoice after deposits (billing framework B4/S4/M4)
+            document.deposits_deducted = True
             document.extensions['deposits'] = {
                 'total_before': self.total_before_deposits,
                 'deducted': self.deposit_deducted_amount,

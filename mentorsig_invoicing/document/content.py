@@ -29,7 +29,8 @@ def heading(document, fmt):
 
 def header_facts(document, fmt):
     "The [(label, value)] printed under the title"
-    facts = [(fmt('invoice_date'), fmt.date(document.invoice_date))]
+    facts = [(fmt('credit_note_date' if document.kind == CREDIT_NOTE
+                else 'invoice_date'), fmt.date(document.invoice_date))]
     if document.due_date and document.kind != CREDIT_NOTE:
         facts.append((fmt('due_date'), fmt.date(document.due_date)))
     if document.delivery_date:
@@ -97,7 +98,7 @@ def line_rows(document, fmt):
                     product_code=item.product_code,
                     quantity=fmt.number(item.quantity, strip=True),
                     unit=item.unit,
-                    unit_price=fmt.number(item.unit_price),
+                    unit_price=fmt.price(item.unit_price),
                     discount=(fmt.percent(item.discount)
                         if item.discount else ''),
                     vat=fmt.percent(item.vat_rate),

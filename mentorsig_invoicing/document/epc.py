@@ -28,9 +28,11 @@ def remittance_text(document):
 
 
 def is_printable(document):
-    "An EPC code makes sense for an amount due in EUR to a known IBAN"
+    """An EPC code makes sense for an amount due in EUR to a known IBAN,
+    never on a draft (it is not payable yet)"""
     return bool(
-        document.currency == 'EUR'
+        not getattr(document, 'draft', False)
+        and document.currency == 'EUR'
         and document.seller.iban
         and document.kind != 'credit_note'
         and AMOUNT_MIN <= document.amount_due <= AMOUNT_MAX)

@@ -277,6 +277,11 @@ def build_xml(document):
     settlement = _element(
         transaction, 'ram:ApplicableHeaderTradeSettlement')
     _element(settlement, 'ram:PaymentReference', document.payment_reference)
+    foreign = (document.currency != 'EUR'
+        and document.tax_amount_eur is not None)
+    if foreign:
+        # BT-6: the VAT is accounted for in euros (BR-FR-CO-12)
+        _element(settlement, 'ram:TaxCurrencyCode', 'EUR')
     _element(settlement, 'ram:InvoiceCurrencyCode', document.currency)
     means = _element(settlement, 'ram:SpecifiedTradeSettlementPaymentMeans')
     seller = document.seller
@@ -309,6 +314,10 @@ def build_xml(document):
         _amount(document.untaxed_amount))
     _element(summation, 'ram:TaxTotalAmount', _amount(document.tax_amount),
         currencyID=document.currency)
+    if foreign:
+        # BT-111, the VAT total in the accounting currency
+        _element(summation, 'ram:TaxTotalAmount',
+            _amount(document.tax_amount_eur), currencyID='EUR')
     _element(summation, 'ram:GrandTotalAmount',
         _amount(document.total_amount))
     if document.prepaid_amount:

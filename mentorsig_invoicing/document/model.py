@@ -273,6 +273,11 @@ class InvoiceDocument:
     # French mentions: the category of the operation (GOODS, SERVICES,
     # MIXED), the seller's option for VAT on debits, and whether deposit
     # invoices are deducted (a final invoice: billing framework 4)
+    # The VAT total in euros (EN 16931 BT-6/BT-111) of an invoice in
+    # another currency, as the French rules want it (BR-FR-CO-12)
+    tax_amount_eur: Decimal = None
+    # A draft: watermarked, nothing payable on it
+    draft: bool = False
     operation_category: str = SERVICES
     vat_on_debits: bool = False
     deposits_deducted: bool = False

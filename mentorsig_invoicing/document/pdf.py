@@ -117,9 +117,10 @@ def header_block(context):
     left.append(context.paragraph('\n'.join(contact), 'small'))
 
     facts = content.header_facts(doc, fmt)
+    # As wide as its column: it ends at the right margin, as the title
     facts_table = Table(
         [_fact_row(context, k, v) for k, v in facts],
-        colWidths=[38 * mm, 38 * mm], hAlign='RIGHT')
+        colWidths=[context.width * 0.5 - 38 * mm, 38 * mm], hAlign='RIGHT')
     facts_table.setStyle(TableStyle([
                 ('FONT', (0, 0), (0, -1), FONT, 7.5),
                 ('FONT', (1, 0), (1, -1), FONT, 8.5),
@@ -140,7 +141,7 @@ def header_block(context):
 
 def _fact_row(context, label, value):
     "A row of the header facts: plain strings unless a text must wrap"
-    if not _fits(label, 38 * mm, size=7.5, padding=0):
+    if not _fits(label, context.width * 0.5 - 38 * mm, size=7.5, padding=0):
         label = context.paragraph(label, 'fact_label')
     if not _fits(value, 38 * mm, size=8.5, padding=0):
         value = context.paragraph(value, 'fact_value')
@@ -280,7 +281,7 @@ def _line_row(context, line, width):
         description,
         fmt.number(line.quantity, strip=True),
         _cell(context, line.unit),
-        fmt.number(line.unit_price),
+        fmt.price(line.unit_price),
         fmt.percent(line.discount) if line.discount else '',
         fmt.percent(line.vat_rate),
         fmt.money(line.amount),
@@ -320,8 +321,10 @@ def totals_block(context):
     last = len(totals) - 1
     highlight = ParagraphStyle('total', context.styles['base'],
         fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=colors.white)
-    totals = [[label if _fits(label, 52 * mm, size=8.5) else Paragraph(
-                markup(label),
+    # The last row is drawn in 10 pt bold: measured so
+    totals = [[label if (_fits(label, 52 * mm, size=8.5) if row != last
+                else _fits(label, 52 * mm, font=FONT_BOLD, size=10))
+            else Paragraph(markup(label),
                 highlight if row == last else context.styles['small']),
             amount] for row, (label, amount) in enumerate(totals)]
     totals_table = Table(totals, colWidths=[52 * mm, 30 * mm],
@@ -412,6 +415,21 @@ DEFAULT_BLOCKS = (
     )
 
 
+def watermark(canvas, text):
+    "A large light text across the page, under nothing it hides"
+    canvas.saveState()
+    canvas.setFillColor(colors.HexColor('#e4e8ee'))
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(45)
+    size = 96
+    while size > 30 and pdfmetrics.stringWidth(
+            text, FONT_BOLD, size) > PAGE_HEIGHT * 0.8:
+        size -= 6
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawCentredString(0, -size / 3, text)
+    canvas.restoreState()
+
+
 def render(document, blocks=DEFAULT_BLOCKS):
     "The PDF of the document, as bytes, made of the blocks given"
     register_fonts()
@@ -464,9 +482,14 @@ def render(document, blocks=DEFAULT_BLOCKS):
         # Same content, same bytes: the draft cache and the SHA-256 of
         # posted documents rely on it
         invariant=1)
+    # Drawn when a page begins: under its content
+    on_page = ((lambda canvas, _: watermark(canvas, fmt('watermark_draft')))
+        if document.draft else None)
+    extra = {'onPage': on_page} if on_page else {}
     template.addPageTemplates([
-            PageTemplate('first', [first], autoNextPageTemplate='later'),
-            PageTemplate('later', [later]),
+            PageTemplate('first', [first], autoNextPageTemplate='later',
+                **extra),
+            PageTemplate('later', [later], **extra),
             ])
     story = []
     for block in blocks:

@@ -16,6 +16,8 @@ STRINGS = {
         'title_credit_note': "Avoir",
         'number': "N°",
         'invoice_date': "Date de facture",
+        'credit_note_date': "Date de l'avoir",
+        'watermark_draft': "BROUILLON",
         'due_date': "Échéance",
         'delivery_date': "Date de livraison",
         'order_reference': "Votre référence",
@@ -87,6 +89,8 @@ STRINGS = {
         'title_credit_note': "Credit note",
         'number': "No.",
         'invoice_date': "Invoice date",
+        'credit_note_date': "Credit note date",
+        'watermark_draft': "DRAFT",
         'due_date': "Due date",
         'delivery_date': "Delivery date",
         'order_reference': "Your reference",
@@ -180,6 +184,14 @@ class Formatter:
         if self.language == 'fr':
             text = text.replace(',', NNBSP).replace('.', ',')
         return text
+
+    def price(self, value):
+        """A unit price with the digits it has, two at least: 12.345678
+        prints as 12,345678, so that quantity x price gives the amount"""
+        value = Decimal(value)
+        exponent = value.normalize().as_tuple().exponent
+        return self.number(value, digits=max(2, -exponent)
+            if isinstance(exponent, int) else 2)
 
     def money(self, value, digits=2):
         symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)

@@ -250,3 +250,71 @@ def test_plain_text_wraps_within_its_width_and_splits_between_lines():
     assert first.lines + second.lines == text.lines
     assert len(first.lines) == 2
     assert text.split(60, 5) == []
+
+
+def test_prices_print_with_the_digits_they_have():
+    document = sample_invoice(lines=0, deposit=False)
+    document.items = [model.Line("Vis", Decimal(3), Decimal('12.345678'),
+            Decimal(20))]
+    text, = pages_text(pdf.render(document))
+    # 3 x 12,345678 = 37,04: the price printed gives the amount printed
+    assert "12,345678" in text and "37,04 €" in text
+    assert "12,35" not in text
+    document.items[0].unit_price = Decimal('12.5')
+    text, = pages_text(pdf.render(document))
+    assert "12,50" in text
+
+
+def test_credit_note_date_is_labelled_as_such():
+    for language, label, other in [
+            ('fr', "Date de l'avoir", "Date de facture"),
+            ('en', "Credit note date", "Invoice date")]:
+        document = sample_invoice(kind=model.CREDIT_NOTE, deposit=False,
+            language=language)
+        text, = pages_text(pdf.render(document))
+        assert label in text and other not in text
+    text, = pages_text(pdf.render(sample_invoice(language='en')))
+    assert "Invoice date" in text
+
+
+def text_positions(data):
+    "(text, x) of every text run of the first page"
+    runs = []
+
+    def visitor(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), tm[4] * cm[0] + cm[4]))
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visitor)
+    return runs
+
+
+def test_english_grand_total_does_not_overlap_its_label():
+    from mentorsig_invoicing.document import layout
+    document = sample_invoice(lines=0, deposit=False, language='en')
+    document.items = [model.Line("Audit", Decimal(1), Decimal('99999.99'),
+            Decimal(20))]
+    data = pdf.render(document)
+    text, = pages_text(data)
+    assert "€119,999.99" in text
+    label = "Amount due · Total incl. VAT"
+    assert ' '.join(text.split()).count("Amount due") == 1
+    runs = text_positions(data)
+    amount_x = [x for t, x in runs if t == "€119,999.99"][-1]
+    label_runs = [(t, x) for t, x in runs if t.startswith("Amount due")]
+    for t, x in label_runs:
+        end = x + layout.text_width(t, layout.FONT_BOLD, 10)
+        assert end < amount_x, (t, end, amount_x, label)
+
+
+def test_draft_is_watermarked_without_payable_qr_code():
+    for language, mark in [('fr', "BROUILLON"), ('en', "DRAFT")]:
+        document = sample_invoice(lines=60, language=language)
+        document.draft = True
+        texts = pages_text(pdf.render(document))
+        assert len(texts) > 1
+        for text in texts:
+            assert mark in text
+        assert "Scannez" not in texts[-1] and "Scan with" not in texts[-1]
+    posted = sample_invoice(lines=2)
+    text, = pages_text(pdf.render(posted))
+    assert "BROUILLON" not in text and "Scannez" in text

@@ -391,3 +391,18 @@ def test_french_mentions_on_the_pdf():
     text = ' '.join(text.split())
     assert "Category of the operation Supply of goods" in text
     assert "VAT paid on debits" not in text
+
+
+def test_invoice_in_another_currency_states_its_vat_in_euros():
+    document = sample_invoice(lines=2)
+    document.currency = 'USD'
+    document.seller.iban = ''
+    assert br_fr_failures(document) == ['BR-FR-CO-12_BT-5']
+    document.tax_amount_eur = Decimal('250.10')
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    root = validation.parse(xml)
+    assert root.findtext('.//ram:TaxCurrencyCode', namespaces=NS) == 'EUR'
+    totals = {e.get('currencyID'): e.text for e in root.iterfind(
+            './/ram:TaxTotalAmount', namespaces=NS)}
+    assert totals == {'USD': f'{document.tax_amount:.2f}', 'EUR': '250.10'}
