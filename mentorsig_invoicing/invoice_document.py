@@ -110,7 +110,9 @@ class Invoice(metaclass=PoolMeta):
             self.invoice_report_revisions += (Revision(
                     invoice=self,
                     invoice_report_cache=self.mentorsig_document,
-                    invoice_report_format='pdf'),)
+                    invoice_report_format='pdf',
+                    mentorsig_document_sha256=(
+                        self.mentorsig_document_sha256)),)
             self.mentorsig_document = None
             self.mentorsig_document_id = None
             self.mentorsig_document_sha256 = None
@@ -509,6 +511,16 @@ class Invoice(metaclass=PoolMeta):
         # document, and one whose document fails is not posted at all
         cls.mentorsig_store_documents(
             [i for i in invoices if i.type == 'out'])
+
+
+class InvoiceReportRevision(metaclass=PoolMeta):
+    """An archived document keeps its fingerprint: a copy sent before the
+    revision is checked against it, the invoice has the new one"""
+    __name__ = 'account.invoice.report.revision'
+
+    mentorsig_document_sha256 = fields.Char(
+        "Document SHA-256", readonly=True,
+        help="Fingerprint of the archived PDF (Factur-X) of the invoice.")
 
 
 class InvoiceReportAccessMixin:

@@ -336,13 +336,31 @@ def build_xml(document):
         root, xml_declaration=True, encoding='UTF-8', pretty_print=True)
 
 
+# The creation date of the ICC profile (its header, bytes 24-35: year,
+# month, day, hours, minutes, seconds as 16-bit numbers): littleCMS stamps
+# the current time, which would change the PDF's bytes from one process to
+# the next
+ICC_DATE = bytes.fromhex('07d0' '0001' '0001' '0000' '0000' '0000')
+
+
 def srgb_icc_profile():
-    "An sRGB ICC profile made by littleCMS (Pillow), for the output intent"
+    """An sRGB ICC profile made by littleCMS (Pillow), for the output
+    intent; the same bytes in every process"""
     global _SRGB
     if _SRGB is None:
         from PIL import ImageCms
-        _SRGB = ImageCms.ImageCmsProfile(
-            ImageCms.createProfile('sRGB')).tobytes()
+        profile = bytearray(ImageCms.ImageCmsProfile(
+                ImageCms.createProfile('sRGB')).tobytes())
+        profile[24:36] = ICC_DATE
+        if any(profile[84:100]):
+            # the profile ID is the MD5 of the profile with its flags,
+            # rendering intent and ID zeroed (ICC.1:2010 7.2.18)
+            import hashlib
+            profile[84:100] = bytes(16)
+            copy = bytearray(profile)
+            copy[44:48] = copy[64:68] = bytes(4)
+            profile[84:100] = hashlib.md5(copy).digest()
+        _SRGB = bytes(profile)
     return _SRGB
 
 

@@ -406,3 +406,26 @@ def test_invoice_in_another_currency_states_its_vat_in_euros():
     totals = {e.get('currencyID'): e.text for e in root.iterfind(
             './/ram:TaxTotalAmount', namespaces=NS)}
     assert totals == {'USD': f'{document.tax_amount:.2f}', 'EUR': '250.10'}
+
+
+def test_same_bytes_in_another_process():
+    "A posted invoice printed again by another server process"
+    import subprocess
+    import sys
+    script = (
+        "import sys, datetime\n"
+        "from mentorsig_invoicing.document import facturx\n"
+        "from mentorsig_invoicing.document.samples import sample_invoice\n"
+        "document = sample_invoice(lines=3)\n"
+        "document.issued_at = datetime.datetime(2026, 11, 27, 9, 30)\n"
+        "sys.stdout.buffer.write(facturx.render(document))\n")
+    import datetime
+    import time
+    time.sleep(1.1)
+    other = subprocess.run([sys.executable, '-c', script],
+        capture_output=True, check=True).stdout
+    document = sample_invoice(lines=3)
+    document.issued_at = datetime.datetime(2026, 11, 27, 9, 30)
+    assert facturx.render(document) == other
+    profile = facturx.srgb_icc_profile()
+    assert profile[24:36] == facturx.ICC_DATE
