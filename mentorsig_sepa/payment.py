@@ -284,7 +284,7 @@ class Payment(metaclass=PoolMeta):
         by_id = {}
         ids = {int(t.end_to_end_id) for t in report.transactions
             if t.end_to_end_id.isdigit()}
-        for sub_ids in _chunks(sorted(ids), 500):
+        for sub_ids in _chunks(sorted(ids), 1000):
             for payment in cls.search([
                         ('id', 'in', sub_ids),
                         ('company', '=', company.id),
@@ -330,11 +330,11 @@ class Payment(metaclass=PoolMeta):
             payment.sepa_return_reason_information = information or None
             to_fail.append(payment)
         for date, payments in to_succeed.items():
-            for sub_payments in _chunks(payments, 500):
+            for sub_payments in _chunks(payments, 1000):
                 with Transaction().set_context(
                         clearing_date=date, date_value=date):
                     cls.succeed(sub_payments)
-        for sub_payments in _chunks(to_fail, 500):
+        for sub_payments in _chunks(to_fail, 1000):
             cls.save(sub_payments)
             cls.fail(sub_payments)
         ending = {p.sepa_mandate for p in to_fail
