@@ -456,7 +456,7 @@ class Invoice(metaclass=PoolMeta):
             if not self.mentorsig_document:
                 self.mentorsig_store_documents([self])
             return bytes(self.mentorsig_document)
-        document = self.mentorsig_document_data()
+        document = self._mentorsig_in_language().mentorsig_document_data()
         key = hashlib.sha256(repr(document).encode('utf-8')).hexdigest()
         data = self._mentorsig_draft_pdfs.get(key)
         if data is None:
@@ -482,16 +482,21 @@ class Invoice(metaclass=PoolMeta):
         if to_save:
             cls.save(to_save)
 
+    def _mentorsig_in_language(self):
+        """The invoice read in the language of its document, so that what
+        the host translates (units, payment term) follows the text: the
+        customer's, else the company's, else French as the document"""
+        code = self.mentorsig_lang_code() or (
+            'fr' if self.mentorsig_language() == 'fr' else 'en')
+        with Transaction().set_context(language=code):
+            return self.__class__(self.id)
+
     def mentorsig_render_frozen(self):
         """The document's bytes as stored: in the customer's language
         (units, payment term), whoever posts or prints; a DocumentError
         says why it cannot be made"""
-        with Transaction().set_context(
-                language=self.mentorsig_lang_code()
-                or Transaction().language):
-            invoice = self.__class__(self.id)
         try:
-            return invoice.mentorsig_render()
+            return self._mentorsig_in_language().mentorsig_render()
         except UserError:
             raise
         except Exception as exception:
