@@ -140,10 +140,10 @@ class Abstract(ModelSQL, ModelView):
 
     @classmethod
     def _lines(cls):
-        """The posted customer lines summed per invoice (and per the columns
-        of _line_group_by): the rows of an invoice share its currency and
-        date, so that they are converted and grouped once per invoice, not
-        once per line"""
+        """The posted customer lines summed per invoice: the lines of an
+        invoice share its currency and date, so that they are converted and
+        grouped once per invoice, not once per line; one row per line when
+        _line_group_by names columns of the line"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Line = pool.get('account.invoice.line')
@@ -151,21 +151,27 @@ class Abstract(ModelSQL, ModelView):
         known = line.unit_cost != Null
         amount = line.quantity * line.unit_price
         grouped = cls._line_group_by(line)
+        columns = [
+            (line.id, Min), (line.invoice, None),
+            *((column, None) for _, column in grouped),
+            (amount, Sum),
+            (Case((known, amount), else_=Literal(0)), Sum),
+            (Case((known, line.quantity * line.unit_cost),
+                    else_=Literal(0)), Sum),
+            (Case((known, Literal(1)), else_=Literal(0)), Max),
+            ]
+        names = ['id', 'invoice', *(n for n, _ in grouped),
+            'revenue', 'revenue_known', 'cost', 'has_cost']
+        # Grouped by a column of the line (the product), the lines of an
+        # invoice seldom share it: summing them first would only add a step
+        aggregate = not grouped
         return (line
             .join(invoice, condition=line.invoice == invoice.id)
             .select(
-                Min(line.id).as_('id'),
-                line.invoice.as_('invoice'),
-                *(column.as_(name) for name, column in grouped),
-                Sum(amount).as_('revenue'),
-                Sum(Case((known, amount), else_=Literal(0))
-                    ).as_('revenue_known'),
-                Sum(Case((known, line.quantity * line.unit_cost),
-                        else_=Literal(0))).as_('cost'),
-                Max(Case((known, Literal(1)), else_=Literal(0))
-                    ).as_('has_cost'),
+                *((a(c) if aggregate and a else c).as_(n)
+                    for (c, a), n in zip(columns, names)),
                 where=cls._where(line, invoice),
-                group_by=[line.invoice] + [c for _, c in grouped]))
+                group_by=[line.invoice] if aggregate else None))
 
     @classmethod
     def _joins(cls):
