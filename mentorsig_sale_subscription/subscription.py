@@ -58,8 +58,8 @@ class Subscription(metaclass=PoolMeta):
         'get_mentorsig_invoices')
     amount_to_invoice = fields.Function(Monetary(
             "Amount to Invoice", currency='currency', digits='currency',
-            help="The periods consumed and not invoiced yet, "
-            "excluding taxes."),
+            help="What the Invoice button bills today: the periods due "
+            "and not invoiced yet, excluding taxes."),
         'get_amount_to_invoice')
 
     @classmethod
@@ -98,13 +98,36 @@ class Subscription(metaclass=PoolMeta):
 
     @classmethod
     def get_amount_to_invoice(cls, subscriptions, name):
+        """What the next Invoice click bills today: nothing before the next
+        invoice date, else the consumptions not invoiced yet and the periods
+        due that the host has not consumed yet"""
+        pool = Pool()
+        Date = pool.get('ir.date')
         amounts = defaultdict(Decimal)
+        due = {}
+        for subscription in subscriptions:
+            with Transaction().set_context(company=subscription.company.id):
+                today = Date.today()
+            if (subscription.state in {'running', 'closed'}
+                    and subscription.next_invoice_date
+                    and subscription.next_invoice_date <= today):
+                due[subscription.id] = today
         for consumption in cls._mentorsig_consumptions(
-                subscriptions, [('invoice_line', '=', None)]):
+                [s for s in subscriptions if s.id in due],
+                [('invoice_line', '=', None)]):
             line = consumption.line
-            amounts[line.subscription.id] += (
-                Decimal(str(consumption.quantity or 0))
-                * (line.unit_price or 0))
+            if consumption.date <= due[line.subscription.id]:
+                amounts[line.subscription.id] += (
+                    Decimal(str(consumption.quantity or 0))
+                    * (line.unit_price or 0))
+        for subscription in subscriptions:
+            if subscription.id not in due or subscription.state != 'running':
+                continue
+            for line in subscription.lines:
+                amounts[subscription.id] += (
+                    Decimal(str(line.mentorsig_quantity_due(
+                                due[subscription.id])))
+                    * (line.unit_price or 0))
         return {
             s.id: s.currency.round(amounts[s.id]) for s in subscriptions}
 
@@ -227,6 +250,20 @@ class Subscription(metaclass=PoolMeta):
 
 class SubscriptionLine(metaclass=PoolMeta):
     __name__ = 'sale.subscription.line'
+
+    def mentorsig_quantity_due(self, date):
+        """The quantity the host's generate_consumption would consume for
+        the line by date, computed by its own steps on an unsaved copy"""
+        probe = self.__class__(self.id)
+        quantity = 0
+        while (probe.consumption_recurrence and probe.next_consumption_date
+                and probe.get_next_consumption_date_delayed() <= date):
+            consumption = probe.get_consumption(probe.next_consumption_date)
+            if consumption:
+                quantity += consumption.quantity or 0
+            probe.next_consumption_date = (
+                probe.compute_next_consumption_date())
+        return quantity
 
     @classmethod
     def search(cls, domain, *args, **kwargs):
