@@ -397,7 +397,6 @@ def drop_committed(config):
 
 def bench_database(backend, invoices):
     from trytond.pool import Pool
-    os.environ.update(test_run.backend_environ(backend))
     import conftest  # noqa: F401  (the suite's DB_CACHE naming)
     print(f"\n{backend}: {invoices} invoices", flush=True)
 
@@ -449,6 +448,8 @@ def main():
             lines.append(output.strip().splitlines()[-1])
         print('\n'.join(lines))
         return 0
+    # before any import of trytond: it picks its backend once
+    os.environ.update(test_run.backend_environ(args.backend))
     build = bench_build(args.debits)
     batch, ratio = bench_database(args.backend, args.invoices)
     ratio = f"{ratio:.1f}" if ratio else "n/a (the host failed)"
