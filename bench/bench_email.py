@@ -41,6 +41,7 @@ import run as test_run  # noqa: E402  (tests/run.py: DB_CACHE and hash)
 os.environ.update(test_run.backend_environ('sqlite'))
 
 import conftest  # noqa: E402,F401  (the suite's DB_CACHE naming)
+from bench_books import in_transaction  # noqa: E402
 from smtp_server import SMTPServer  # noqa: E402
 
 import trytond.config as trytond_config  # noqa: E402
@@ -167,29 +168,6 @@ def store_documents(config, ids):
     in_transaction(config, store)
     print(f"{len(ids)} documents stored in "
         f"{time.perf_counter() - start:.1f}s")
-
-
-def in_transaction(config, function, extras=None):
-    """Run function in a transaction, following trytond's lock protocol
-
-    `extras` keeps the locks learnt for the next calls.
-    """
-    from trytond.transaction import TransactionError
-    from trytond.tests.test_tryton import DB_NAME
-    from trytond.transaction import Transaction
-    if extras is None:
-        extras = {}
-    while True:
-        with Transaction().start(DB_NAME, config.user,
-                context=config.context, **extras) as transaction:
-            try:
-                result = function()
-            except TransactionError as exception:
-                transaction.rollback()
-                exception.fix(extras)
-                continue
-            transaction.commit()
-            return result
 
 
 def run_tasks(run_task):

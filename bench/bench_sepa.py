@@ -43,6 +43,7 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, 'tests'),
     os.path.join(ROOT, 'tests', 'lib')]
 
 import run as test_run  # noqa: E402  (tests/run.py: DB_CACHE and hash)
+from bench_books import in_transaction  # noqa: E402
 
 CUSTOMERS = 100
 CHUNK = 50
@@ -138,27 +139,6 @@ def bench_build(count):
         f"(+{validation:.2f}s to validate it), ratio host/ours "
         f"{host_time / ours:.1f}", flush=True)
     return ours
-
-
-def in_transaction(config, function, commit=True):
-    "Run function following trytond's lock protocol; commit or roll back"
-    from trytond.tests.test_tryton import DB_NAME
-    from trytond.transaction import Transaction, TransactionError
-    extras = {}
-    while True:
-        with Transaction().start(DB_NAME, config.user,
-                context=config.context, **extras) as transaction:
-            try:
-                result = function()
-            except TransactionError as exception:
-                transaction.rollback()
-                exception.fix(extras)
-                continue
-            if commit:
-                transaction.commit()
-            else:
-                transaction.rollback()
-            return result
 
 
 def make_prepare(invoices):

@@ -2,7 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """The books the benches post into (bench/): the company's French
 identifiers, which our legal mentions require, a fiscal year with its
-invoice sequences and periods, and a 20 % VAT."""
+invoice sequences and periods, and a 20 % VAT; and the transaction the
+benches run their work in."""
 from decimal import Decimal
 
 
@@ -26,3 +27,26 @@ def open_books():
     tax = create_tax(Decimal('.20'))
     tax.save()
     return company, get_accounts(), tax
+
+
+def in_transaction(config, function, extras=None):
+    """Run function in a committed transaction, following trytond's lock
+    protocol (restart with the locks a TransactionError asks for)
+
+    `extras` keeps the locks learnt for the next calls.
+    """
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction, TransactionError
+    if extras is None:
+        extras = {}
+    while True:
+        with Transaction().start(DB_NAME, config.user,
+                context=config.context, **extras) as transaction:
+            try:
+                result = function()
+            except TransactionError as exception:
+                transaction.rollback()
+                exception.fix(extras)
+                continue
+            transaction.commit()
+            return result
