@@ -118,17 +118,21 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         pool = Pool()
         Currency = pool.get('currency.currency')
         Date = pool.get('ir.date')
+        Line = pool.get('account.move.line')
         amounts = super().get_amount_to_pay(invoices, name)
-        for invoice in invoices:
-            if invoice.state != 'posted':
-                continue
-            with Transaction().set_context(company=invoice.company.id):
-                today = Date.today()
+        posted = [i for i in invoices if i.state == 'posted']
+        # the invoices they pay, read in one query for the whole list
+        open_lines = Line.browse([l.id for i in posted
+                for l in i.lines_to_pay if not l.reconciliation])
+        paid_invoice = {l.id: l.invoice_payment for l in open_lines}
+        for invoice in posted:
+            if name == 'amount_to_pay_today':
+                with Transaction().set_context(company=invoice.company.id):
+                    today = Date.today()
             spent = Decimal(0)
             for line in invoice.lines_to_pay:
-                if (line.reconciliation
-                        or not line.invoice_payment
-                        or line.invoice_payment == invoice):
+                other = paid_invoice.get(line.id)
+                if not other or other == invoice:
                     continue
                 if (name == 'amount_to_pay_today'
                         and (not line.maturity_date
