@@ -25,6 +25,10 @@ def login(page, server, login='admin', password=ADMIN_PASSWORD):
     password_input = page.locator('input[type="password"]:visible')
     password_input.fill(password)
     password_input.press('Enter')
+    # #menu is in the page before any login: the user's name in the header
+    # comes with the session, which sao's hashchange handler needs (a hash
+    # set before it is ignored)
+    expect(page.locator('#user-preferences > a')).to_be_visible()
     expect(page.locator('#menu')).to_be_visible()
 
 
