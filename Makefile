@@ -16,7 +16,7 @@ BENCH_STAMP := var/.bench-packages
 
 .PHONY: run reset setup test test-sqlite test-postgresql bench clean
 
-run: setup
+run: setup $(SYSTEM_STAMP)
 	$(BIN)/python -m demo --database $(DB_NAME) --uri '$(DB_URI)' \
 		--serve --listen $(LISTEN) --web-root $(WEB_ROOT)
 
