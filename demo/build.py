@@ -253,6 +253,7 @@ def create_payment_terms():
 def configure_mentorsig(company, payment_term):
     Configuration = Model.get('mentorsig.configuration')
     config = Configuration(1)
+    config.enabled = True
     config.late_payment_rate = Decimal('12.15')
     config.recovery_indemnity = Decimal('40')
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."

@@ -98,13 +98,13 @@ class Invoice(CompanyExtraFieldsMixin, metaclass=PoolMeta):
 
     @classmethod
     def validate_invoice(cls, invoices):
-        cls.check_extra_fields_required(invoices)
+        cls.check_extra_fields_required(cls.mentorsig_enabled(invoices))
         super().validate_invoice(invoices)
 
     @classmethod
     def post(cls, invoices):
-        cls.check_extra_fields_required(
-            [i for i in invoices if i.state != 'posted'])
+        cls.check_extra_fields_required(cls.mentorsig_enabled(
+                [i for i in invoices if i.state != 'posted']))
         super().post(invoices)
 
 

@@ -458,10 +458,11 @@ class Invoice(metaclass=PoolMeta):
         if to_queue:
             cls.mentorsig_email_queue(to_queue, receipt=True)
 
-    @staticmethod
-    def _mentorsig_customer_wants(invoices, option):
-        "The invoices whose customer set option for the invoice's company"
-        return [i for i in invoices
+    @classmethod
+    def _mentorsig_customer_wants(cls, invoices, option):
+        """The invoices whose customer set option for the invoice's company,
+        of the companies that enabled MentorSiG"""
+        return [i for i in cls.mentorsig_enabled(invoices)
             if i.party.get_multivalue(option, company=i.company.id)]
 
     @classmethod

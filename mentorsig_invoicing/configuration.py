@@ -14,8 +14,15 @@ from .access import ContextCompanyMixin, check_company
 from .exceptions import LegalMentionError
 
 LEGAL_FIELDS = {
-    'late_payment_rate', 'recovery_indemnity', 'early_payment_discount',
-    'default_payment_term'}
+    'enabled', 'late_payment_rate', 'recovery_indemnity',
+    'early_payment_discount', 'default_payment_term'}
+
+enabled = fields.Boolean(
+    "MentorSiG Enabled",
+    help="When unchecked, the company invoices exactly as Tryton does "
+    "without MentorSiG: no legal mention checked at posting, the host's "
+    "report, no automatic email, no required extra field, no SEPA batch "
+    "nor payment link.")
 
 late_payment_rate = fields.Numeric(
     "Late Payment Penalty Rate", digits=(16, 2), required=True,
@@ -50,6 +57,7 @@ class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
     __name__ = 'mentorsig.configuration'
     __string__ = "MentorSiG Configuration"
 
+    enabled = fields.MultiValue(enabled)
     late_payment_rate = fields.MultiValue(late_payment_rate)
     recovery_indemnity = fields.MultiValue(recovery_indemnity)
     early_payment_discount = fields.MultiValue(early_payment_discount)
@@ -67,11 +75,22 @@ class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
         super().__setup__()
         cls.__rpc__['missing_legal_mentions'] = RPC()
 
+    default_enabled = default_from_value_model('enabled')
     default_late_payment_rate = default_from_value_model('late_payment_rate')
     default_recovery_indemnity = default_from_value_model(
         'recovery_indemnity')
     default_early_payment_discount = default_from_value_model(
         'early_payment_discount')
+
+    @classmethod
+    def enabled_companies(cls, companies):
+        """The companies of the list that enabled MentorSiG
+
+        The one place that tells: every feature that changes the host's
+        behaviour asks it, for the invoice's company (not the user's)."""
+        config = cls(1)
+        return {c for c in companies
+            if c and config.get_multivalue('enabled', company=int(c))}
 
     @classmethod
     def missing_legal_mentions(cls, company):
@@ -82,10 +101,16 @@ class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
         company = Company(int(company))
         config = cls(1)
         party = company.party
+        address = party.address_get(type='invoice')
         return legal.missing_company_mentions(
+            # as the documents do: a company without country is French
+            country=(address.country.code
+                if address and address.country else 'FR'),
             siren=party.siren.code if party.siren else None,
             vat_number=(
                 party.tax_identifier.code if party.tax_identifier else None),
+            address_complete=bool(address and address.street
+                and address.city and address.country),
             late_payment_rate=config.get_multivalue(
                 'late_payment_rate', company=company.id),
             recovery_indemnity=config.get_multivalue(
@@ -94,12 +119,19 @@ class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
 
 class ConfigurationLegal(ModelSQL, CompanyValueMixin):
     __name__ = 'mentorsig.configuration.legal'
-    __string__ = "MentorSiG Configuration Legal Mentions"
+    __string__ = "MentorSiG Configuration per Company"
 
+    enabled = enabled
     late_payment_rate = late_payment_rate
     recovery_indemnity = recovery_indemnity
     early_payment_discount = early_payment_discount
     default_payment_term = default_payment_term
+
+    @classmethod
+    def default_enabled(cls):
+        # A company invoices as before until an integrator enables
+        # MentorSiG for it (the set-up wizard proposes it)
+        return False
 
     @classmethod
     def default_late_payment_rate(cls):

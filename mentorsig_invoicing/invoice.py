@@ -101,6 +101,21 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         return 'invoice'
 
     @classmethod
+    def mentorsig_enabled(cls, invoices):
+        """The invoices of companies that enabled MentorSiG: the others are
+        left to the host's behaviour"""
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        companies = Configuration.enabled_companies(
+            {i.company for i in invoices})
+        return [i for i in invoices if i.company in companies]
+
+    @property
+    def mentorsig_company_enabled(self):
+        "Whether the invoice's company enabled MentorSiG"
+        return bool(self.company and self.mentorsig_enabled([self]))
+
+    @classmethod
     def default_party(cls):
         # Set by "Invoice" on the customer card; a "default_party" key would
         # also default the party of the lines and of the accounting move
@@ -212,6 +227,8 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         # the company comes from the client: its values are read below
         check_company(self.company)
         super().on_change_party()
+        if not self.mentorsig_company_enabled:
+            return
         if self.type == 'out' and self.party and not self.payment_term:
             self.payment_term = self._mentorsig_default_payment_term()
         if self.type == 'out' and self.party:
@@ -354,27 +371,29 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
     def validate_invoice(cls, invoices):
         cls._set_missing_journals(
             [i for i in invoices if i.state == 'draft'])
-        cls._check_legal_mentions(invoices)
+        cls._check_legal_mentions(cls.mentorsig_enabled(invoices))
         super().validate_invoice(invoices)
 
     @classmethod
     def post(cls, invoices):
         cls._set_missing_journals(
             [i for i in invoices if i.state in {'draft', 'validated'}])
-        cls._check_legal_mentions(invoices)
-        cls._set_default_payment_terms(
+        enabled = cls.mentorsig_enabled(
             [i for i in invoices if i.state != 'posted'])
-        cls._set_kinds([i for i in invoices if i.state != 'posted'])
-        cls._check_not_future([i for i in invoices if i.state != 'posted'])
+        cls._check_legal_mentions(enabled)
+        cls._set_default_payment_terms(enabled)
+        cls._set_kinds(enabled)
+        cls._check_not_future(enabled)
         super().post(invoices)
 
     @classmethod
     def post_batch(cls, invoices):
-        cls._check_legal_mentions(invoices)
+        cls._check_legal_mentions(cls.mentorsig_enabled(invoices))
         super().post_batch(invoices)
 
     def get_allow_cancel(self, name):
-        if self.type == 'out' and self.state == 'posted':
+        if (self.type == 'out' and self.state == 'posted'
+                and self.mentorsig_company_enabled):
             return False
         return super().get_allow_cancel(name)
 
@@ -383,7 +402,7 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         # before the host's button checks: the refusal names the invoice
         if Transaction().check_access:
             check_records(invoices, mode='write')
-        for invoice in invoices:
+        for invoice in cls.mentorsig_enabled(invoices):
             if (invoice.type == 'out'
                     and invoice.move and invoice.move.state == 'posted'
                     and not invoice.cancel_move):
@@ -438,7 +457,7 @@ class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
     def on_change_product(self):
         self._mentorsig_check_client_records()
         super().on_change_product()
-        if (self.product
+        if (self.product and self._mentorsig_company_enabled()
                 and (self.invoice.type if self.invoice
                     else self.invoice_type) == 'out'):
             # The host leaves the price and the description of a customer
@@ -450,8 +469,8 @@ class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
                 self.description = self._mentorsig_product_description()
 
     @fields.depends('product', 'account', 'description', 'invoice',
-        'invoice_type', '_parent_invoice.type', 'company',
-        methods=['on_change_account'])
+        'invoice_type', '_parent_invoice.type', '_parent_invoice.company',
+        'company', methods=['on_change_account'])
     def on_change_description(self):
         self._mentorsig_check_client_records()
         # A free line (no product) of a customer invoice takes the default
@@ -460,7 +479,7 @@ class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
         # empty and refuses to save the line
         type_ = self.invoice.type if self.invoice else self.invoice_type
         if (not self.product and not self.account and self.description
-                and type_ == 'out'):
+                and type_ == 'out' and self._mentorsig_company_enabled()):
             account = self._mentorsig_free_line_account()
             if account:
                 self.account = account
@@ -474,6 +493,12 @@ class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
         elif invoice:
             check_company(getattr(invoice, 'company', None))
         check_company(self.company)
+
+    def _mentorsig_company_enabled(self):
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        company = self.invoice.company if self.invoice else self.company
+        return bool(Configuration.enabled_companies([company]))
 
     def _mentorsig_free_line_account(self):
         "The account of a customer line without product"
@@ -546,8 +571,12 @@ class CreditInvoiceStart(metaclass=PoolMeta):
             ('lines', "Chosen Lines"),
             ], "Credit", required=True, sort=False,
         help="Credit the whole invoice or chosen quantities of its lines.")
-    credit_reason = fields.Text("Reason", required=True,
+    credit_reason = fields.Text("Reason",
+        states={
+            'required': Eval('mentorsig_enabled', False),
+            },
         help="Why the customer is credited, printed on the credit note.")
+    mentorsig_enabled = fields.Boolean("MentorSiG Enabled", readonly=True)
     credit_lines = fields.One2Many(
         'mentorsig.invoice.credit.line', None, "Lines",
         states={
@@ -599,8 +628,12 @@ class CreditInvoice(metaclass=PoolMeta):
     __name__ = 'account.invoice.credit'
 
     def default_start(self, fields):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
         default = super().default_start(fields)
         default['credit_scope'] = 'full'
+        default['mentorsig_enabled'] = bool(
+            Invoice.mentorsig_enabled(self.records))
         lines = []
         for invoice in self.records:
             for line in invoice.lines:

@@ -509,13 +509,13 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def _post(cls, invoices):
-        cls._mentorsig_check_einvoicing(
-            [i for i in invoices if i.type == 'out'])
+        # a company that did not enable MentorSiG keeps the host's report
+        ours = cls.mentorsig_enabled([i for i in invoices if i.type == 'out'])
+        cls._mentorsig_check_einvoicing(ours)
         super()._post(invoices)
         # Rendered now, not in a task: a posted invoice never lacks its
         # document, and one whose document fails is not posted at all
-        cls.mentorsig_store_documents(
-            [i for i in invoices if i.type == 'out'])
+        cls.mentorsig_store_documents(ours)
 
 
 class InvoiceReportRevision(metaclass=PoolMeta):

@@ -20,9 +20,27 @@ def test_late_payment_rate():
     assert legal.check_late_payment_rate(None) == 'missing'
 
 
-def test_missing_company_mentions():
+def test_missing_company_mentions_in_france():
     assert legal.missing_company_mentions(
-        '732829320', 'FR44732829320', Decimal('12'), Decimal('40')) == []
+        'FR', '732829320', 'FR44732829320', False, Decimal('12'),
+        Decimal('40')) == []
     assert legal.missing_company_mentions(
-        None, '', Decimal('0'), None) == [
+        'FR', None, '', True, Decimal('0'), None) == [
         'siren', 'vat_number', 'late_payment_rate', 'recovery_indemnity']
+
+
+def test_missing_company_mentions_elsewhere_in_the_eu():
+    "No SIREN in Belgium: the VAT number and the address (EN 16931)"
+    assert legal.missing_company_mentions(
+        'BE', None, 'BE0477472701', True, None, None) == []
+    assert legal.missing_company_mentions(
+        'BE', None, None, False, None, None) == ['vat_number', 'address']
+    # the penalty texts are checked when the company sets them
+    assert legal.missing_company_mentions(
+        'DE', None, 'DE136695976', True, Decimal('0'), Decimal('10')) == [
+        'late_payment_rate', 'recovery_indemnity']
+
+
+def test_missing_company_mentions_outside_the_eu():
+    assert legal.missing_company_mentions(
+        'US', None, None, False, None, None) == []
