@@ -48,7 +48,9 @@ def main(argv=None):
 
 def serve(database, options):
     "Replace this process by trytond serving the database and web client"
-    from .build import USERS
+    from .belgium import COMPANY_NAME as BELGIAN_COMPANY
+    from .belgium import USER as BELGIAN_USER
+    from .build import COMPANY_NAME, USERS
     environ = os.environ.copy()
     environ.update(database.trytond_environ())
     environ['TRYTOND_WEB__LISTEN'] = options.listen
@@ -61,9 +63,13 @@ def serve(database, options):
     print()
     print("MentorSiG demo: http://%s:%s/" % (host, port))
     print("  database: %s" % database.name)
-    print("  login: admin / %s" % options.password)
+    print("  login: admin / %s (both companies)" % options.password)
     for login, name, password, lang in USERS:
-        print("  login: %s / %s (%s, %s)" % (login, password, name, lang))
+        print("  login: %s / %s (%s, %s, %s)" % (
+                login, password, name, lang, COMPANY_NAME))
+    login, name, password, lang = BELGIAN_USER
+    print("  login: %s / %s (%s, %s, %s)" % (
+            login, password, name, lang, BELGIAN_COMPANY))
     print("Stop with Ctrl-C.", flush=True)
     trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
     # -d: trytond 8.0.12 breaks the first login without it

@@ -11,6 +11,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from proteus import Model, Wizard
 
+from .belgium import create_belgian_company
 from .identifiers import make_french_iban, make_siren, make_vat
 from .margin import create_suppliers, grant_margin
 
@@ -639,5 +640,6 @@ def build(today=None):
     create_direct_debits(company, bank_account, customers, today)
     create_users(company)
     grant_margin([login for login, *_ in USERS])
+    create_belgian_company(eur, countries['BE'], company, terms['30'], today)
     mark_configuration_done()
     return company, invoices

@@ -9,7 +9,8 @@ import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 # The test suite's modules (tests/lib/mentorsig_suite.py) plus the French
-# chart: the browser tests start the demo from the suite's cached database
+# and Belgian charts: the browser tests start the demo from the suite's
+# cached database
 MODULES = [
     'mentorsig_extra_field',
     'mentorsig_invoice_email',
@@ -19,6 +20,7 @@ MODULES = [
     'mentorsig_sale',
     'mentorsig_sale_subscription',
     'mentorsig_sepa',
+    'account_be',
     'account_fr',
     'account_payment_stripe',
     'project_invoice',
@@ -166,6 +168,11 @@ class DemoDatabase:
         # The demo back-dates invoices: the host warns about due dates in
         # the past, which is the point of an overdue invoice.
         trytond_config.skip_warning = True
+        # French first: the Belgian chart's French records (account_be's
+        # <data language="fr">) load only for a language already translatable
+        Lang = Model.get('ir.lang')
+        french, = Lang.find([('code', '=', 'fr')])
+        french.click('load_translations')
         Module = Model.get('ir.module')
         modules = Module.find([('name', 'in', MODULES)])
         assert len(modules) == len(MODULES), [m.name for m in modules]
@@ -174,9 +181,6 @@ class DemoDatabase:
         if modules:
             Module.click(modules, 'activate')
             Wizard('ir.module.activate_upgrade').execute('upgrade')
-        Lang = Model.get('ir.lang')
-        french, = Lang.find([('code', '=', 'fr')])
-        french.click('load_translations')
         from .build import build
         return build(today=today)
 

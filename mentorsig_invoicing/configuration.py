@@ -11,7 +11,7 @@ from trytond.rpc import RPC
 
 from . import legal
 from .access import ContextCompanyMixin, check_company
-from .exceptions import LegalMentionError
+from .exceptions import LegalMentionError, NotEnabledError
 
 LEGAL_FIELDS = {
     'enabled', 'late_payment_rate', 'recovery_indemnity',
@@ -91,6 +91,19 @@ class Configuration(ContextCompanyMixin, ModelSingleton, ModelSQL, ModelView,
         config = cls(1)
         return {c for c in companies
             if c and config.get_multivalue('enabled', company=int(c))}
+
+    @classmethod
+    def check_enabled(cls, company, feature):
+        """Refuse a feature that needs MentorSiG set up (SEPA batches,
+        payment links...) for a company that has not enabled it, saying
+        where to enable it"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        if company is not None and not cls.enabled_companies([company]):
+            raise NotEnabledError(gettext(
+                    'mentorsig_invoicing.msg_not_enabled',
+                    company=Company(int(company)).rec_name,
+                    feature=feature))
 
     @classmethod
     def missing_legal_mentions(cls, company):

@@ -39,3 +39,7 @@ class WorkInvoiceError(UserError):
 
 class DocumentError(UserError):
     "An invoice whose document cannot be made is not posted"
+
+
+class NotEnabledError(UserError):
+    pass

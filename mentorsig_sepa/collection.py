@@ -142,6 +142,9 @@ class Collect(Wizard):
         pool = Pool()
         Start = pool.get('mentorsig.sepa.collect.start')
         Journal = pool.get('account.payment.journal')
+        Configuration = pool.get('mentorsig.configuration')
+        Configuration.check_enabled(Transaction().context.get('company'),
+            gettext('mentorsig_sepa.msg_feature_direct_debits'))
         values = {}
         if getattr(self.start, 'journal', None):
             values = {

@@ -29,6 +29,8 @@ from .exceptions import (
 from .iso20022 import charset, pain008, status
 
 OUR_VERSIONS = {'pain.008.001.08', 'pain.008.001.02'}
+# what account_payment_sepa renders with its own templates
+HOST_VERSIONS = {'pain.008.001.02', 'pain.008.001.04', 'pain.008.003.02'}
 PROBLEM_MESSAGES = {
     'amount': 'msg_problem_amount',
     'iban': 'msg_problem_iban',
@@ -105,7 +107,13 @@ class Journal(metaclass=PoolMeta):
 
     @classmethod
     def default_sepa_receivable_flavor(cls):
-        return 'pain.008.001.08'
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        company = Transaction().context.get('company')
+        if company is not None and Configuration.enabled_companies([company]):
+            return 'pain.008.001.08'
+        return getattr(super(), 'default_sepa_receivable_flavor',
+            lambda: None)()
 
     @classmethod
     def default_sepa_lead_days(cls):
@@ -159,9 +167,15 @@ class Group(metaclass=PoolMeta):
     __name__ = 'account.payment.group'
 
     def get_sepa_template(self):
-        if (self.kind == 'receivable'
-                and self.journal.sepa_receivable_flavor in OUR_VERSIONS):
-            return Template(self.journal.sepa_receivable_flavor)
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        flavor = self.journal.sepa_receivable_flavor
+        # a company without MentorSiG keeps the host's files, but for the
+        # version only we make
+        if (self.kind == 'receivable' and flavor in OUR_VERSIONS
+                and (flavor not in HOST_VERSIONS
+                    or Configuration.enabled_companies([self.company]))):
+            return Template(flavor)
         return super().get_sepa_template()
 
     def _check_sepa_message(self, message):

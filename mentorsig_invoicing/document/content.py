@@ -156,6 +156,13 @@ def payment_facts(document, fmt, group_iban=None):
     return facts
 
 
+def late_payment_key(document, key='late_payment'):
+    """The string of the late-payment mention by the seller's country: the
+    French Code de commerce in France, the EU directive elsewhere"""
+    return key if document.seller.address.country_code == 'FR' else (
+        key + '_eu')
+
+
 def legal_texts(document, fmt):
     "VAT exemptions, late-payment penalties, early-payment discount"
     texts = []
@@ -168,7 +175,7 @@ def legal_texts(document, fmt):
         texts.append(fmt('vat_on_debits'))
     if document.kind != CREDIT_NOTE:
         if document.late_payment_rate is not None:
-            texts.append(fmt('late_payment',
+            texts.append(fmt(late_payment_key(document),
                     rate=fmt.number(document.late_payment_rate, strip=True),
                     indemnity=fmt.money(document.recovery_indemnity)))
         texts.append(document.early_payment_discount

@@ -29,6 +29,7 @@ import io
 
 from lxml import etree
 
+from .content import late_payment_key
 from .model import (
     CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE, clean_fields)
 from .strings import Formatter
@@ -212,13 +213,14 @@ def _notes(document):
         notes.append((fmt('vat_on_debits'), NOTE_TAX))
     # Every document carries them, credit notes too (BR-FR-05)
     if document.late_payment_rate is not None:
-        notes.append((fmt('late_payment',
+        notes.append((fmt(late_payment_key(document),
                     rate=fmt.number(document.late_payment_rate,
                         strip=True),
                     indemnity=fmt.money(document.recovery_indemnity)),
                 NOTE_PENALTIES))
-        notes.append((fmt.money(document.recovery_indemnity)
-                + ' (art. D441-5)', NOTE_INDEMNITY))
+        notes.append(('%s (%s)' % (fmt.money(document.recovery_indemnity),
+                    fmt(late_payment_key(document, 'indemnity_reference'))),
+                NOTE_INDEMNITY))
     notes.append((document.early_payment_discount
             or fmt('early_payment_default'), NOTE_DISCOUNT))
     return notes

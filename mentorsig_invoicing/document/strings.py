@@ -61,6 +61,13 @@ STRINGS = {
         "annuel de {rate} % exigibles dès le lendemain de l'échéance "
         "(art. L441-10 du Code de commerce) et indemnité forfaitaire pour "
         "frais de recouvrement de {indemnity} (art. D441-5).",
+        # a seller outside France: the EU's late payment directive
+        'late_payment_eu': "En cas de retard de paiement, intérêts au taux "
+        "annuel de {rate} % exigibles dès le lendemain de l'échéance et "
+        "indemnité forfaitaire pour frais de recouvrement de {indemnity} "
+        "(directive 2011/7/UE).",
+        'indemnity_reference': "art. D441-5",
+        'indemnity_reference_eu': "directive 2011/7/UE",
         'early_payment_default': "Pas d'escompte pour paiement anticipé.",
         'operation_category': "Catégorie de l'opération",
         'operation_goods': "Livraison de biens",
@@ -133,6 +140,12 @@ STRINGS = {
         "{rate} % are due from the day after the due date (French "
         "Commercial Code, art. L441-10), plus a fixed indemnity of "
         "{indemnity} for recovery costs (art. D441-5).",
+        'late_payment_eu': "Late payment: interest at the annual rate of "
+        "{rate} % is due from the day after the due date, plus a fixed "
+        "indemnity of {indemnity} for recovery costs (Directive "
+        "2011/7/EU).",
+        'indemnity_reference': "art. D441-5",
+        'indemnity_reference_eu': "Directive 2011/7/EU",
         'early_payment_default': "No discount for early payment.",
         'operation_category': "Category of the operation",
         'operation_goods': "Supply of goods",

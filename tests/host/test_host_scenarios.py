@@ -28,11 +28,15 @@ HOST_MODULES = [
     'account_invoice', 'sale', 'sale_subscription', 'project_invoice',
     'account_payment_sepa', 'account_payment_stripe']
 HOST_ROOT = os.path.dirname(trytond.modules.__file__)
+# account_payment_stripe's scenarios all call Stripe's live test API with
+# real keys; the host's own test_scenario leaves them out without network
+# and keys, and so do we (there is no network here)
+NEEDS_NETWORK = {'account_payment_stripe'}
 
 
 def host_scenarios():
     return sorted(
-        path for module in HOST_MODULES
+        path for module in HOST_MODULES if module not in NEEDS_NETWORK
         for path in glob.glob(os.path.join(
                 HOST_ROOT, module, 'tests', 'scenario_*.rst')))
 
