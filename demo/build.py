@@ -432,6 +432,30 @@ def create_invoices(customers, products, payment_method, today):
     return invoices
 
 
+def create_credit_in_use(customers, products, payment_method, today,
+        invoices):
+    """Available credit at work: the credit note partly pays a new invoice
+    of its customer, and a customer's transfer above what was due is kept
+    as credit"""
+    days = relativedelta(days=1)
+    invoice = _new_invoice(customers[4], today,
+        [(products[3], 1)], "Maintenance de l'atelier")
+    invoice.click('post')
+    apply = invoice.click('mentorsig_apply_credit')
+    apply.execute('apply')
+    invoices['credit_applied'] = invoice
+    # the customer rounded its transfer up
+    overpaid = invoices['other_3']
+    overpaid.reload()
+    pay = overpaid.click('pay')
+    pay.form.amount = overpaid.amount_to_pay + Decimal('50.00')
+    pay.form.payment_method = payment_method
+    pay.form.date = today - 1 * days
+    pay.execute('choice')
+    pay.form.type = 'overpayment'
+    pay.execute('pay')
+
+
 def create_sales(customers, products, payment_term):
     Sale = Model.get('sale.sale')
     sales = []
@@ -635,6 +659,7 @@ def build(today=None):
     sales = create_sales(customers, products, terms['30'])
     invoices = create_invoices(customers, products, payment_method, today)
     invoices['deposit'] = create_sale_deposit(sales[1], today)
+    create_credit_in_use(customers, products, payment_method, today, invoices)
     create_extra_fields(invoices['draft'])
     create_contracts_and_interventions(company, customers, products, today)
     create_direct_debits(company, bank_account, customers, today)

@@ -10,7 +10,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from . import allocation
+from . import allocation, invoice_order
 from .access import RulesBeforeChecksMixin, check_company, check_records
 from .credit import available_credit_lines, line_credit
 from .exceptions import (
@@ -99,6 +99,39 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
     @classmethod
     def default_mentorsig_kind(cls):
         return 'invoice'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        # the list's free text finds the customer too
+        domain = super().search_rec_name(name, clause)
+        return domain + [('party.rec_name', *clause[1:])]
+
+    @classmethod
+    def order_untaxed_amount(cls, tables):
+        table, _ = tables[None]
+        return [invoice_order.untaxed_amount(table)]
+
+    @classmethod
+    def order_total_amount(cls, tables):
+        table, _ = tables[None]
+        return [invoice_order.total_amount(table)]
+
+    @classmethod
+    def order_amount_to_pay(cls, tables):
+        table, _ = tables[None]
+        return [invoice_order.amount_to_pay(table)]
+
+    @classmethod
+    def order_mentorsig_due_date(cls, tables):
+        table, _ = tables[None]
+        return [invoice_order.due_date(table)]
+
+    @classmethod
+    def order_days_overdue(cls, tables):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        table, _ = tables[None]
+        return [invoice_order.days_overdue(table, Date.today())]
 
     @classmethod
     def mentorsig_enabled(cls, invoices):
@@ -613,14 +646,13 @@ class CreditInvoiceLine(ModelView):
     remaining_quantity = fields.Float(
         "Remaining Quantity", digits='unit', readonly=True,
         help="What was not credited yet.")
+    # What is left to credit is checked on Credit, with a message naming
+    # the line: as a domain, the web client refused silently (issue 12)
     quantity = fields.Float(
         "Quantity to Credit", digits='unit',
         domain=['OR',
             ('quantity', '=', None),
-            [
-                ('quantity', '>=', 0),
-                ('quantity', '<=', Eval('remaining_quantity', 0)),
-                ],
+            ('quantity', '>=', 0),
             ])
 
 

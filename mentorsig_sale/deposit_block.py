@@ -8,12 +8,13 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from mentorsig_invoicing.document.layout import FONT, FONT_BOLD, MUTED
 
-# The deposits printed under the totals of a final invoice
+# The deposits recalled above the totals of a final invoice, so that the
+# reader meets what is left to pay before the "Net à payer" band
 DEPOSIT_LABELS = {
     'fr': ("Total avant acomptes", "Déjà facturé en acompte",
-        "Reste à facturer"),
+        "Reste à payer"),
     'en': ("Total before deposits", "Already invoiced as deposit",
-        "Remaining amount"),
+        "Balance due"),
     }
 
 

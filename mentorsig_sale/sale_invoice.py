@@ -72,7 +72,7 @@ class Invoice(metaclass=PoolMeta):
     @classmethod
     def _mentorsig_pdf_blocks(cls):
         return pdf.with_block(super()._mentorsig_pdf_blocks(),
-            pdf.Block('deposits', deposits_block), after='totals')
+            pdf.Block('deposits', deposits_block), before='totals')
 
     def mentorsig_document_data(self):
         document = super().mentorsig_document_data()
