@@ -164,10 +164,10 @@ class ExtraField(
                 key['sequence'] = 2 ** 31
         return keys
 
-    @classmethod
-    def search_get_keys(cls, domain, limit=None):
-        # Archived fields are hidden (their values are kept on write)
-        return cls.get_keys(cls.search(domain, limit=limit))
+    # search_get_keys is the host's: it gives archived fields too, which the
+    # web client needs to show the values a record still holds (without
+    # them a record with such a value stayed "modified" for ever); the
+    # "Add" dialog searches active fields only
 
     @classmethod
     def definitions(cls, target, company):

@@ -38,10 +38,11 @@ class MentorsigExtraFieldTestCase(CompanyTestMixin, ModuleTestCase):
                         }])
             keys = ExtraField.search_get_keys(
                 [('target', '=', 'account.invoice')])
-            # a long text is typed in a text entry of the web client
+            # a long text is typed in a text entry of the web client; an
+            # archived field still describes the values records hold
             self.assertEqual(
                 sorted((k['name'], k['type']) for k in keys),
-                [('lots', 'integer'), ('note', 'char')])
+                [('lots', 'integer'), ('note', 'char'), ('old', 'char')])
             self.assertEqual(
                 Invoice.default_extra_fields(), {'note': None, 'lots': 2})
             self.assertEqual(Party.default_extra_fields(), {'segment': None})
