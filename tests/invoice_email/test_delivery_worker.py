@@ -54,11 +54,25 @@ def _start_worker(conf, database):
 
 
 def _stop(process, sig=signal.SIGTERM):
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=30)
+    "Stop the process and what is left of its group (its pool's children)"
+    for signal_ in (sig, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, signal_)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+
+def _disconnect_others(database):
+    """End the sessions the worker, cron and cache listeners left on the
+    database: the next test drops it"""
+    import psycopg
+    import trytond.config as config
+    uri = config.get('database', 'uri')
+    with psycopg.connect(uri + 'postgres', autocommit=True) as connection:
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid != pg_backend_pid()", (database,))
 
 
 @pytest.fixture
@@ -142,7 +156,7 @@ def test_mass_sending_worker_killed(smtp):
     try:
         # The wizard of the list queues the tasks for the worker
         Invoice = Model.get('account.invoice')
-        invoices = Invoice.browse(ids)
+        invoices = [Invoice(i) for i in ids]
         saved = config.get('queue', 'worker', default=False)
         config.set('queue', 'worker', 'True')
         try:
@@ -174,6 +188,13 @@ def test_mass_sending_worker_killed(smtp):
         _stop(worker)
 
     messages = smtp.messages()
+    try:
+        _check(smtp, messages, invoices, received, killed_at)
+    finally:
+        _disconnect_others(DB_NAME)
+
+
+def _check(smtp, messages, invoices, received, killed_at):
     by_id = collections.Counter(m['Message-ID'] for m in messages)
     assert received == INVOICES
     assert len(messages) == INVOICES, (killed_at, len(messages))
