@@ -11,9 +11,11 @@ per-invoice status, and sending on posting per customer.
 
 Why we deliver ourselves rather than through `ir.email.send`: the host
 sends after the commit (`send_message_transactional`), where a refused
-recipient is only logged; we need the SMTP answer inside the transaction
-to record it on the invoice.  The server is still the host's
-`[email] uri` (`trytond.sendmail.get_smtp_server`).
+recipient is only logged; we need the SMTP answer to record it on the
+invoice.  So the server accepts sender and recipients inside the
+transaction and the message itself after the commit (delivery.py): every
+email exactly once, a retried task sends nothing twice.  The server is
+still the host's `[email] uri` (`trytond.sendmail.get_smtp_server`).
 
 The templates used by default are chosen per company in the MentorSiG
 configuration (configuration.py), the shipped ones unless changed.
@@ -22,6 +24,7 @@ import datetime as dt
 import logging
 import smtplib
 from contextlib import contextmanager
+from functools import partial
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -37,6 +40,7 @@ from trytond.transaction import Transaction, TransactionError
 from trytond.url import host
 
 from . import email_rules
+from .delivery import new_message_id, start_delivery
 from .configuration import EMAIL_TEMPLATES
 from .exceptions import InvoiceEmailError
 
@@ -86,11 +90,16 @@ def savepoint(name):
         cursor.execute('BEGIN IMMEDIATE')
     cursor.execute('SAVEPOINT "%s"' % name)
     logs = len(transaction.log_records)
+    managers = len(transaction._datamanagers)
     try:
         yield
     except Exception:
         cursor.execute('ROLLBACK TO SAVEPOINT "%s"' % name)
         del transaction.log_records[logs:]
+        # an email started in the block is not finished at the commit
+        for manager in transaction._datamanagers[managers:]:
+            manager.tpc_abort(transaction)
+        del transaction._datamanagers[managers:]
         for cache in transaction.cache.values():
             cache.clear()
         raise
@@ -138,6 +147,10 @@ class Invoice(metaclass=PoolMeta):
             'invisible': ~Eval('email_error'),
             },
         help="Why the last sending failed.")
+    email_message_id = fields.Char(
+        "Email Message-ID", readonly=True,
+        help="The Message-ID of the last email of the invoice, fixed when "
+        "it is queued: a retried sending sends the same message once.")
     payment_receipt_sent_at = fields.DateTime(
         "Payment Receipt Emailed", readonly=True,
         help="When the payment receipt was sent to the customer by itself: "
@@ -148,7 +161,7 @@ class Invoice(metaclass=PoolMeta):
         super().__setup__()
         cls._check_modify_exclude |= {
             'sent_emails', 'email_state',
-            'email_sent_at', 'email_error',
+            'email_sent_at', 'email_error', 'email_message_id',
             'payment_receipt_sent_at'}
         cls._buttons.update({
                 'mentorsig_email': {
@@ -163,7 +176,7 @@ class Invoice(metaclass=PoolMeta):
     def copy(cls, invoices, default=None):
         default = default.copy() if default is not None else {}
         for name in ('sent_emails', 'email_state',
-                'email_sent_at', 'email_error',
+                'email_sent_at', 'email_error', 'email_message_id',
                 'payment_receipt_sent_at'):
             default.setdefault(name, None)
         return super().copy(invoices, default=default)
@@ -328,21 +341,50 @@ class Invoice(metaclass=PoolMeta):
         return message
 
     def mentorsig_email_deliver(self, message, body):
-        "Send the message now and log it on the invoice"
+        """Log the message on the invoice as sent; the server takes it
+        after the commit (delivery.py), refusals of addresses raise now"""
         pool = Pool()
         Email = pool.get('ir.email')
         Attachment = pool.get('ir.attachment')
-        deliver(message)
-        email = Email.from_message(message, body=body, resource=self)
-        email.save()
-        for part in message.iter_attachments():
-            Attachment(resource=email, name=part.get_filename(),
-                data=part.get_content()).save()
-        self.email_state = 'sent'
-        self.email_sent_at = dt.datetime.now()
-        self.email_error = None
-        self.save()
+        if not message['Message-ID']:
+            message['Message-ID'] = (self.email_message_id
+                if self.email_state == 'queued' and self.email_message_id
+                else new_message_id())
+        if not message['Date']:
+            message['Date'] = formatdate(localtime=True)
+        # the addresses refused before anything is written
+        pending = start_delivery(message)
+        try:
+            email = Email.from_message(message, body=body, resource=self)
+            email.save()
+            for part in message.iter_attachments():
+                Attachment(resource=email, name=part.get_filename(),
+                    data=part.get_content()).save()
+            self.email_state = 'sent'
+            self.email_sent_at = dt.datetime.now()
+            self.email_error = None
+            self.email_message_id = message['Message-ID']
+            self.save()
+        except BaseException:
+            pending.abort()
+            raise
+        pending.on_failure = partial(
+            self.__class__._mentorsig_email_refused_after_commit,
+            self.id, email.id)
+        # finished by the commit, after it
+        Transaction().join(pending)
         return email
+
+    @classmethod
+    def _mentorsig_email_refused_after_commit(
+            cls, invoice_id, email_id, transaction, exception):
+        "The server refused the message at its end: the invoice says so"
+        pool = Pool()
+        Email = pool.get('ir.email')
+        with transaction.new_transaction():
+            Email.delete(Email.browse([email_id]))
+            cls(invoice_id)._mentorsig_email_failed(
+                smtp_error_text(exception))
 
     def mentorsig_email_send(self, template=None, attach=True):
         "Render and send with the default (or given) template"
@@ -358,36 +400,51 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def mentorsig_email_queue(cls, invoices, template=None, receipt=False):
-        "Queue one task per invoice; return the invoices queued"
-        cls.write(invoices, {
-                'email_state': 'queued',
-                'email_error': None,
-                })
+        """Queue one task per invoice, its Message-ID fixed now; return
+        the invoices queued"""
+        message_ids = {i.id: new_message_id() for i in invoices}
+        to_write = []
+        for invoice in invoices:
+            to_write.extend(([invoice], {
+                        'email_state': 'queued',
+                        'email_error': None,
+                        'email_message_id': message_ids[invoice.id],
+                        }))
+        if to_write:
+            cls.write(*to_write)
         template_id = template.id if template else None
         kwargs = {'receipt': True} if receipt else {}
         with Transaction().set_context(queue_name='mentorsig_email'):
             for invoice in invoices:
                 cls.__queue__.mentorsig_email_task(
-                    [invoice], template_id, **kwargs)
+                    [invoice], template_id, message_ids={
+                        str(invoice.id): message_ids[invoice.id]},
+                    **kwargs)
         return invoices
 
     @classmethod
-    def mentorsig_email_task(cls, invoices, template_id=None, receipt=False):
-        """Send each invoice; a failure is recorded on that invoice only
+    def mentorsig_email_task(cls, invoices, template_id=None, receipt=False,
+            message_ids=None):
+        """Send each invoice still queued with its Message-ID; a failure is
+        recorded on that invoice only
 
-        With `receipt`, the payment receipt of invoices just paid.
+        With `receipt`, the payment receipt of invoices just paid.  A task
+        run again (retried, or resumed after its worker died) finds its
+        invoices sent and sends nothing; one whose invoice was queued
+        again since leaves it to the newer task.
         """
         pool = Pool()
         Template = pool.get('ir.email.template')
         template = Template(template_id) if template_id else None
-        # A document still to store is stored here, a receipt is sent
-        # once: lock first, so that a concurrent task fails this
-        # transaction before anything is sent (and it is retried)
-        to_lock = [i for i in invoices if receipt
-            or (i.mentorsig_document_frozen and not i.mentorsig_document)]
-        if to_lock:
-            cls.lock(to_lock)
+        message_ids = message_ids or {}
+        # Lock first, so that a concurrent task for the same invoice fails
+        # this transaction before anything is sent (and it is retried)
+        cls.lock(invoices)
         for invoice in cls.browse([i.id for i in invoices]):
+            expected = message_ids.get(str(invoice.id))
+            if invoice.email_state != 'queued' or (
+                    expected and invoice.email_message_id != expected):
+                continue
             error = None
             try:
                 with savepoint('mentorsig_email'):
@@ -420,6 +477,55 @@ class Invoice(metaclass=PoolMeta):
         self.email_state = 'failed'
         self.email_error = error
         self.save()
+
+    @classmethod
+    def mentorsig_email_resume(cls, stalled_after=None):
+        """Queue again the sending tasks whose worker died (cron)
+
+        trytond's worker marks a task dequeued when it takes it, in a
+        commit of its own: a worker killed while sending leaves the task
+        dequeued and unfinished for ever.  Its invoices are still queued
+        (nothing of the task was committed) and the server discarded the
+        unfinished message: the task goes back to the queue.  A task
+        still running when it is resumed is harmless: it runs once more
+        and finds its invoices sent.
+        """
+        pool = Pool()
+        Queue = pool.get('ir.queue')
+        if stalled_after is None:
+            stalled_after = config.getint(
+                'mentorsig', 'email_stalled_after', default=300)
+        limit = dt.datetime.now() - dt.timedelta(seconds=stalled_after)
+        tasks = Queue.search([
+                ('name', '=', 'mentorsig_email'),
+                ('dequeued_at', '<', limit),
+                ('finished_at', '=', None),
+                ])
+        to_resume, to_finish = [], []
+        for task in tasks:
+            data = task.data or {}
+            if data.get('method') != 'mentorsig_email_task':
+                continue
+            ids = data.get('instances')
+            ids = [ids] if isinstance(ids, int) else list(ids or [])
+            message_ids = (data.get('kwargs') or {}).get('message_ids') or {}
+            if any(i.email_state == 'queued' and (
+                        not message_ids.get(str(i.id))
+                        or message_ids[str(i.id)] == i.email_message_id)
+                    for i in cls.search([('id', 'in', ids)])):
+                to_resume.append(task)
+            else:
+                to_finish.append(task)
+        if to_resume:
+            Queue.write(to_resume, {'dequeued_at': None})
+            transaction = Transaction()
+            if transaction.database.has_channel():
+                transaction.database.notify(
+                    transaction.connection, Queue.__name__, '')
+            logger.info("%d stalled email tasks queued again",
+                len(to_resume))
+        if to_finish:
+            Queue.write(to_finish, {'finished_at': dt.datetime.now()})
 
     def _mentorsig_receipt_send(self, template=None):
         "Send the payment receipt, once and while the invoice is paid"

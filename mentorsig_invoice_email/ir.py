@@ -35,3 +35,14 @@ class EmailTemplate(metaclass=PoolMeta):
             context.update(invoice.mentorsig_email_placeholders(
                     lang.code if lang else 'en'))
         return context
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('account.invoice|mentorsig_email_resume',
+                "Resume Stalled Invoice Emails"))

@@ -3,12 +3,15 @@
 """The invoice's document: built from the invoice, rendered by the pure
 `document` package, kept up to date while draft, frozen once posted.
 
-Storage: our own fields (`mentorsig_document*`, in the filestore) rather
-than the host's `invoice_report_cache`, because the host fills that one
-with its relatorio ODT on posting (`print_invoice`), and the ODT stays
-available as a second format.  A posted customer invoice's PDF (Factur-X,
-PDF/A-3) is rendered once, stored with its SHA-256 and never rendered
-again: payments and credit notes do not touch it.  Drafts are rendered on
+Storage: our own fields (`mentorsig_document*`, in the filestore) hold
+the document with its SHA-256, and the host's `invoice_report_cache` the
+same bytes: one document per invoice, which the host's *Print > Invoice*,
+the web client's Email button, the report route and our sending all
+give.  The host's ODT is not rendered at posting any more (its queued
+`print_invoice` stores our document instead); ours stays available as a
+second format on demand (*Invoice (ODT)*).  A posted customer invoice's
+PDF (Factur-X, PDF/A-3) is rendered once, stored with its SHA-256 and
+never rendered again: payments and credit notes do not touch it.  Drafts are rendered on
 demand through a cache keyed on the SHA-256 of the document's content, so
 printing an unchanged draft twice renders once.
 """
@@ -20,7 +23,7 @@ from decimal import Decimal
 from trytond.cache import Cache
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import dualmethod, fields
 from trytond.modules.currency.exceptions import RateError
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
@@ -102,17 +105,26 @@ class Invoice(metaclass=PoolMeta):
         The host lets an accounting administrator archive the stored
         report of a posted invoice (refresh invoice report wizard); the
         old PDF is kept in the revision and the next print stores anew.
+        The host's report is our document: its revision gets our
+        fingerprint (an invoice stored before that gets one of its own).
         """
         pool = Pool()
         Revision = pool.get('account.invoice.report.revision')
+        frozen = self.mentorsig_document_frozen
+        document = self.mentorsig_document if frozen else None
+        sha256 = self.mentorsig_document_sha256
         revision = super().create_invoice_report_revision()
-        if self.mentorsig_document_frozen and self.mentorsig_document:
-            self.invoice_report_revisions += (Revision(
-                    invoice=self,
-                    invoice_report_cache=self.mentorsig_document,
-                    invoice_report_format='pdf',
-                    mentorsig_document_sha256=(
-                        self.mentorsig_document_sha256)),)
+        if frozen and document:
+            if (revision is not None and revision.invoice_report_cache
+                    and bytes(revision.invoice_report_cache)
+                    == bytes(document)):
+                revision.mentorsig_document_sha256 = sha256
+            else:
+                self.invoice_report_revisions += (Revision(
+                        invoice=self,
+                        invoice_report_cache=document,
+                        invoice_report_format='pdf',
+                        mentorsig_document_sha256=sha256),)
             self.mentorsig_document = None
             self.mentorsig_document_id = None
             self.mentorsig_document_sha256 = None
@@ -455,6 +467,12 @@ class Invoice(metaclass=PoolMeta):
                 return data
             if not self.mentorsig_document:
                 self.mentorsig_store_documents([self])
+            elif (not self.invoice_report_cache_id
+                    and self.mentorsig_company_enabled):
+                # stored before the host's report was ours
+                self.invoice_report_cache = self.mentorsig_document
+                self.invoice_report_format = 'pdf'
+                self.save()
             return bytes(self.mentorsig_document)
         document = self._mentorsig_in_language().mentorsig_document_data()
         key = hashlib.sha256(repr(document).encode('utf-8')).hexdigest()
@@ -470,6 +488,7 @@ class Invoice(metaclass=PoolMeta):
         in the customer's language (units, payment term names); an
         invoice whose document cannot be made raises DocumentError"""
         to_save = []
+        enabled = cls.mentorsig_enabled(invoices)
         for invoice in invoices:
             if (not invoice.mentorsig_document_frozen
                     or invoice.mentorsig_document_sha256):
@@ -478,6 +497,11 @@ class Invoice(metaclass=PoolMeta):
             invoice.mentorsig_document = data
             invoice.mentorsig_document_sha256 = hashlib.sha256(
                 data).hexdigest()
+            if invoice in enabled:
+                # the host's report of the invoice: the same bytes (a
+                # company without MentorSiG keeps the host's own)
+                invoice.invoice_report_cache = data
+                invoice.invoice_report_format = 'pdf'
             to_save.append(invoice)
         if to_save:
             cls.save(to_save)
@@ -513,9 +537,22 @@ class Invoice(metaclass=PoolMeta):
         ours = cls.mentorsig_enabled([i for i in invoices if i.type == 'out'])
         cls._mentorsig_check_einvoicing(ours)
         super()._post(invoices)
-        # Rendered now, not in a task: a posted invoice never lacks its
-        # document, and one whose document fails is not posted at all
+        if not Transaction().context.get('mentorsig_documents_queued'):
+            # Rendered now, not in a task: a posted invoice never lacks its
+            # document, and one whose document fails is not posted at all;
+            # the bulk posting leaves them to the queued print_invoice,
+            # which renders them after the commit
+            cls.mentorsig_store_documents(ours)
+
+    @dualmethod
+    def print_invoice(cls, invoices):
+        """The report queued by posting is our document: the host's ODT is
+        not rendered (it would be stored in place of our PDF), but for the
+        companies that did not enable MentorSiG"""
+        ours = [i for i in cls.mentorsig_enabled(invoices)
+            if i.mentorsig_document_frozen]
         cls.mentorsig_store_documents(ours)
+        super().print_invoice([i for i in invoices if i not in ours])
 
 
 class InvoiceReportRevision(metaclass=PoolMeta):
@@ -547,8 +584,20 @@ class InvoiceReportAccessMixin:
 
 
 class InvoiceReport(InvoiceReportAccessMixin, metaclass=PoolMeta):
-    "The host's invoice report has the same flaw: fixed while we are here"
+    """The host's invoice report is our document for customer invoices of
+    the companies that enabled MentorSiG: the stored PDF once posted (its
+    invoice_report_cache), the draft's preview before; its access check
+    fixed as ours"""
     __name__ = 'account.invoice'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoice, = Invoice.browse(records)
+        if invoice.type == 'out' and invoice.mentorsig_company_enabled:
+            return 'pdf', invoice.mentorsig_pdf()
+        return super()._execute(records, header, data, action)
 
 
 class InvoicePdfReport(InvoiceReportAccessMixin, Report):

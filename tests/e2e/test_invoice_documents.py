@@ -112,7 +112,7 @@ def test_print_posted_invoice(demo_server, page, output_dir):
     number = form.locator('input[name="number"]')
     expect(number).not_to_have_value('')
     number = number.input_value()
-    data = print_pdf(page, 'Invoice (PDF)',
+    data = print_pdf(page, 'Invoice',
         os.path.join(output_dir, 'printed-invoice.pdf'), output_dir)
     assert data.startswith(b'%PDF')
     text = ' '.join(p.extract_text()

@@ -203,7 +203,7 @@ def test_deposit_on_quotation_then_balance_of_order(
     assert (final['state'], final['number']) == ('posted', number)
     assert deposit_total + decimal(final['total_amount']) == order_total
 
-    data = print_pdf(page, 'Invoice (PDF)',
+    data = print_pdf(page, 'Invoice',
         os.path.join(output_dir, 'sale-final-invoice.pdf'), output_dir)
     text = ' '.join(p.extract_text()
         for p in PdfReader(io.BytesIO(data)).pages)

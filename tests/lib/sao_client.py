@@ -82,7 +82,7 @@ def print_pdf(page, report, path, output_dir):
     toolbar; save the PDF at path and return its bytes"""
     toolbar(page, 'print').click()
     with page.expect_download() as download_info:
-        page.get_by_role('menuitem', name=report).click()
+        page.get_by_role('menuitem', name=report, exact=True).click()
         # sao offers the file in a "Download" dialog when the browser
         # does not take it at once
         link = page.locator('.modal-dialog:visible a[download]')
