@@ -19,17 +19,11 @@ import time
 from decimal import Decimal
 
 import pytest
-from trytond import backend
 
 from smtp_server import SMTPServer
 
 INVOICES = 200
 BIN = os.path.dirname(sys.executable)
-
-pytestmark = pytest.mark.skipif(
-    backend.name == 'sqlite',
-    reason="other processes cannot open the test's in-memory database")
-
 
 def _config_file(directory, smtp):
     import trytond.config as config
