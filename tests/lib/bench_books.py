@@ -8,7 +8,8 @@ from decimal import Decimal
 
 
 def open_books():
-    "Set the company and its year up; return (company, accounts, tax)"
+    """Set the company (MentorSiG enabled where activated) and its year up;
+    return (company, accounts, tax)"""
     from proteus import Model
     from trytond.modules.account.tests.tools import (
         create_fiscalyear, create_tax, get_accounts)
@@ -22,6 +23,13 @@ def open_books():
     party.identifiers.new(type='fr_siren', code='732829320')
     party.identifiers.new(type='eu_vat', code='FR44732829320')
     party.save()
+    # our modules measured as a company that enabled them (the host's own
+    # databases of the benches have no MentorSiG configuration)
+    IrModel = Model.get('ir.model')
+    if IrModel.find([('name', '=', 'mentorsig.configuration')]):
+        mentorsig = Model.get('mentorsig.configuration')(1)
+        mentorsig.enabled = True
+        mentorsig.save()
     fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear())
     fiscalyear.click('create_period')
     tax = create_tax(Decimal('.20'))
