@@ -138,6 +138,15 @@ def create_company(eur, france):
     return company
 
 
+def set_french_date_format():
+    """The host's French writes dates 01.12.2026 (Swiss usage): France
+    writes 01/12/2026, as the documents print them"""
+    Lang = Model.get('ir.lang')
+    french = _get_lang('fr')
+    french.date = '%d/%m/%Y'
+    french.save()
+
+
 def _get_lang(code):
     Lang = Model.get('ir.lang')
     lang, = Lang.find([('code', '=', code)])
@@ -564,6 +573,17 @@ def create_contracts_and_interventions(company, customers, products, today):
     line.quantity = 1
     contract.click('quote')
     contract.click('run')
+    # Signed two months back and never invoiced: "Invoice" catches up on
+    # one invoice dated today, one line per month with its period
+    late = Subscription(party=customers[4],
+        start_date=today.replace(day=1) - relativedelta(months=2),
+        invoice_recurrence=monthly, description="Maintenance du site web")
+    late.post_invoices = True
+    line = late.lines.new()
+    line.service = service
+    line.quantity = 1
+    late.click('quote')
+    late.click('run')
 
     Party = Model.get('party.party')
     Employee = Model.get('company.employee')
@@ -644,6 +664,7 @@ def create_direct_debits(company, bank_account, customers, today):
 def build(today=None):
     if today is None:
         today = dt.date.today()
+    set_french_date_format()
     eur, countries = create_currency_and_countries()
     company = create_company(eur, countries['FR'])
     bank_account = create_bank_account(company)

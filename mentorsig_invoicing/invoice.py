@@ -7,7 +7,7 @@ from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import round_price
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, TransactionError
 
@@ -16,6 +16,7 @@ from .access import RulesBeforeChecksMixin, check_company, check_records
 from .credit import available_credit_lines, line_credit
 from .exceptions import (
     CreditNoteError, FormAccessError, InvoiceDateError, LegalMentionError)
+from .label import company_enabled, unnumbered_label
 
 KINDS = [
     ('invoice', "Invoice"),
@@ -330,15 +331,36 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         "The invoice as a user knows it: its number, else customer and total"
         if self.number:
             return self.number
+        return unnumbered_label(
+            self.party, self.invoice_date, self.total_amount or 0,
+            self.currency)
+
+    @classmethod
+    def mentorsig_open_action(cls, invoices):
+        """The action that opens the invoices an Invoice button made: the
+        form of the invoice when it made one, their list otherwise"""
         pool = Pool()
-        Lang = pool.get('ir.lang')
-        lang = Lang.get()
-        return ' '.join(filter(None, [
-                    self.party.rec_name if self.party else None,
-                    lang.strftime(self.invoice_date)
-                    if self.invoice_date else None,
-                    lang.currency(self.total_amount or 0, self.currency)
-                    if self.currency else None]))
+        Action = pool.get('ir.action')
+        ModelData = pool.get('ir.model.data')
+        action = Action.get_action_values('ir.action.act_window', [
+                ModelData.get_id('account_invoice', 'act_invoice_out_form')
+                ])[0]
+        ids = sorted({i.id for i in invoices})
+        action['pyson_domain'] = PYSONEncoder().encode([('id', 'in', ids)])
+        action['domains'] = []
+        if len(ids) == 1:
+            action['res_id'] = ids
+            action['views'] = sorted(
+                action['views'], key=lambda v: v[1] != 'form')
+        return action
+
+    def get_rec_name(self, name):
+        # Messages (the host's too) name an unnumbered draft as the user
+        # knows it rather than by its id
+        if (not self.number and not self.reference and self.id is not None
+                and self.id >= 0 and company_enabled(self.company)):
+            return self._mentorsig_label()
+        return super().get_rec_name(name)
 
     @classmethod
     def _set_default_payment_terms(cls, invoices):

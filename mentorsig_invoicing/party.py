@@ -2,9 +2,14 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
+from email.errors import HeaderParseError, MessageDefect
+from email.headerregistry import Address
+
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.party.exceptions import InvalidEMail
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -108,3 +113,44 @@ class PartySalesRep(ModelSQL, CompanyValueMixin):
         domain=[
             ('company', '=', Eval('company', -1)),
             ])
+
+
+class ContactMechanism(metaclass=PoolMeta):
+    __name__ = 'party.contact_mechanism'
+
+    @classmethod
+    def check_valid_email(cls, mechanisms, field_names=None):
+        """Refuse an address that is not one (bad@@x) when it is typed
+
+        The host checks only when email-validator is installed, and then
+        asks the domain's DNS too, for users and the admin's address alike:
+        without DNS (or for the reserved .example of the demo) it refuses
+        good addresses.  What is typed is checked here, with the standard
+        library's RFC 5322 parser; a domain that does not receive mail
+        shows as a bounce on sending."""
+        if field_names and not (field_names & {'type', 'value'}):
+            return
+        for mechanism in mechanisms:
+            if mechanism.type != 'email' or not mechanism.value:
+                continue
+            problem = email_address_problem(mechanism.value)
+            if problem:
+                raise InvalidEMail(gettext(
+                        'mentorsig_invoicing.msg_email_invalid',
+                        email=mechanism.value,
+                        party=mechanism.party.rec_name),
+                    problem)
+
+
+def email_address_problem(address):
+    """Why the text is not one email address (name@domain.tld), or None"""
+    try:
+        parsed = Address(addr_spec=address.strip())
+    except (HeaderParseError, MessageDefect, ValueError, IndexError) as e:
+        return str(e) or type(e).__name__
+    labels = parsed.domain.split('.')
+    if len(labels) < 2 or not all(labels):
+        return "the domain %r has no dot or an empty part" % parsed.domain
+    if any(l.startswith('-') or l.endswith('-') for l in labels):
+        return "a part of the domain %r starts or ends with -" % parsed.domain
+    return None

@@ -15,7 +15,9 @@ MentorSiG adds:
   invoice shows its source;
 - "Invoice" on a project with nothing left to invoice is refused with a
   message naming the invoices already made (the host greys the button out
-  and refuses the call without saying why).
+  and refuses the call without saying why);
+- "Invoice" opens the invoice it made (the host's button gives no
+  feedback).
 """
 from trytond.i18n import gettext
 from trytond.model import ModelView
@@ -37,10 +39,19 @@ class Work(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def invoice(cls, works):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
         for work in works:
             if not work.amount_to_invoice:
                 work._mentorsig_raise_nothing_to_invoice()
-        super().invoice(works)
+        before = {i for w in works for i in w._mentorsig_invoiced()}
+        result = super().invoice(works)
+        made = {i for w in cls.browse(works) for i in w._mentorsig_invoiced()
+            } - before
+        if made and Invoice.mentorsig_enabled(list(made)):
+            # The click shows what it made
+            return Invoice.mentorsig_open_action(made)
+        return result
 
     def _mentorsig_raise_nothing_to_invoice(self):
         invoices = self._mentorsig_invoiced()

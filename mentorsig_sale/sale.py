@@ -40,6 +40,8 @@ from trytond.transaction import Transaction
 
 from mentorsig_invoicing.access import check_company
 from mentorsig_invoicing.invoice_document import applied_taxes
+from mentorsig_invoicing.label import (
+    company_enabled, posting_groups, unnumbered_label)
 
 from . import deposit_rules
 from .exceptions import SaleInvoiceError
@@ -101,6 +103,16 @@ class Sale(metaclass=PoolMeta):
         super().on_change_party()
         if self.party:
             self.sales_rep = self._mentorsig_default_sales_rep()
+
+    def get_rec_name(self, name):
+        # A draft order has no number yet: named as the user knows it
+        if (not self.full_number and not self.reference
+                and self.id is not None and self.id >= 0
+                and company_enabled(self.company)):
+            return unnumbered_label(
+                self.party, self.sale_date, self.total_amount,
+                self.currency)
+        return super().get_rec_name(name)
 
     def _mentorsig_default_sales_rep(self):
         "The customer's sales representative in the sale's company"
@@ -266,6 +278,14 @@ class Sale(metaclass=PoolMeta):
         drafts = {l.invoice for l in self.deposit_lines
             if l.invoice and l.invoice.state in {'draft', 'validated'}}
         if drafts:
+            groups = posting_groups()
+            if groups:
+                # A Sales user cannot post: tell them who can
+                raise SaleInvoiceError(gettext(
+                        'mentorsig_sale.msg_sale_deposit_not_posted_ask',
+                        sale=self.rec_name,
+                        invoice=', '.join(i.rec_name for i in drafts),
+                        groups=', '.join(groups)))
             raise SaleInvoiceError(gettext(
                     'mentorsig_sale.msg_sale_deposit_not_posted',
                     sale=self.rec_name,

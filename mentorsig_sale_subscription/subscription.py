@@ -16,10 +16,27 @@ or deleted any more.  MentorSiG adds:
   user leaves drafts for accounting);
 - a consumption is refused for a period of a contract line that is already
   invoiced (the host lets one be typed by hand);
-- the contract shows its invoices and the amount still to invoice.
+- the contract shows its invoices and the amount still to invoice;
+- the Invoice button opens the invoice it made.
+
+Catching up (a contract whose periods lie in the past), for the companies
+that enabled MentorSiG: the host dates the invoice on the first period due
+and groups every consumption of a line into one line ("quantity 3"); the
+host's chronological numbering then refuses to post it after invoices of
+later dates.  MentorSiG makes one invoice dated today with one line per
+missed invoice date (the consumptions an on-time run would have billed
+then), each line stating its service period in its note, printed under
+the description on the PDF and in the Factur-X line note (BT-127).  One
+invoice rather than one per period: every invoice would be dated today
+anyway (numbering must follow the dates), the French rules (CGI art. 242
+nonies A) ask for the date of the service on the invoice when it differs
+from the invoice date, not for an invoice per period, and the customer
+gets one document, one payment and one email instead of several.
 """
+import datetime
 from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -28,12 +45,26 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, check_access
 
+from mentorsig_invoicing.label import company_enabled
+
 from .exceptions import SubscriptionInvoiceError
 
 
 # The context key that narrows the searches of contracts, their lines and
 # consumptions to the contracts invoiced by the Invoice button
 NARROWED = '_mentorsig_invoiced_subscriptions'
+
+
+def service_period(starts, next_start, end_date=None):
+    """The period that consumptions starting on the dates `starts` cover:
+    from the first start to the day before the start that follows the last
+    one (`next_start(date)`, None when there is none), within end_date"""
+    first, last = min(starts), max(starts)
+    following = next_start(last)
+    until = following - datetime.timedelta(1) if following else None
+    if end_date and (until is None or until > end_date):
+        until = end_date
+    return first, max(until or last, last)
 
 
 def search_narrowed(domain, path):
@@ -187,13 +218,16 @@ class Subscription(metaclass=PoolMeta):
         they work on every contract of the company otherwise.
         """
         pool = Pool()
+        Consumption = pool.get('sale.subscription.line.consumption')
         Date = pool.get('ir.date')
+        Invoice = pool.get('account.invoice')
         Line = pool.get('sale.subscription.line')
         if date is None:
             date = Date.today()
         by_company = defaultdict(list)
         for subscription in subscriptions:
             by_company[subscription.company.id].append(subscription)
+        invoiced = []
         for company, company_subscriptions in by_company.items():
             with Transaction().set_context(
                     company=company, **{NARROWED: [
@@ -208,7 +242,15 @@ class Subscription(metaclass=PoolMeta):
                                     ])):
                         subscription._mentorsig_raise_nothing_to_invoice(
                             date)
+                invoiced += cls._mentorsig_consumptions(
+                    company_subscriptions, [('invoice_line', '=', None)])
                 cls.generate_invoice(date)
+        invoices = {
+            c.invoice_line.invoice for c in Consumption.browse(invoiced)
+            if c.invoice_line and c.invoice_line.invoice}
+        if invoices and Invoice.mentorsig_enabled(list(invoices)):
+            # The click shows what it made
+            return Invoice.mentorsig_open_action(invoices)
 
     @classmethod
     def search(cls, domain, *args, **kwargs):
@@ -241,6 +283,19 @@ class Subscription(metaclass=PoolMeta):
                 date=lang.strftime(date),
                 next_date=lang.strftime(next_date) if next_date else '-'))
 
+    def _get_invoice(self):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        invoice = super()._get_invoice()
+        if company_enabled(self.company):
+            with Transaction().set_context(company=self.company.id):
+                today = Date.today()
+            # Dated on a past period, it could not be numbered after the
+            # invoices posted since: the lines state their periods instead
+            if invoice.invoice_date and invoice.invoice_date < today:
+                invoice.invoice_date = today
+        return invoice
+
     @classmethod
     def copy(cls, subscriptions, default=None):
         default = default.copy() if default is not None else {}
@@ -265,6 +320,27 @@ class SubscriptionLine(metaclass=PoolMeta):
                 probe.compute_next_consumption_date())
         return quantity
 
+    def mentorsig_next_consumption(self, date):
+        "The start of the consumption period after the one starting on date"
+        if not self.consumption_recurrence:
+            return None
+        rruleset = self.consumption_recurrence.rruleset(self.start_date)
+        following = rruleset.after(
+            datetime.datetime.combine(date, datetime.time()), inc=False)
+        return following.date() if following else None
+
+    def mentorsig_invoice_date_of(self, date):
+        """The invoice date of the contract that bills a consumption of
+        date: the first one on or after it"""
+        subscription = self.subscription
+        if not subscription.invoice_recurrence:
+            return None
+        rruleset = subscription.invoice_recurrence.rruleset(
+            subscription.invoice_start_date or subscription.start_date)
+        invoice_date = rruleset.after(
+            datetime.datetime.combine(date, datetime.time()), inc=True)
+        return invoice_date.date() if invoice_date else None
+
     @classmethod
     def search(cls, domain, *args, **kwargs):
         return super().search(
@@ -278,6 +354,46 @@ class SubscriptionLineConsumption(metaclass=PoolMeta):
     def search(cls, domain, *args, **kwargs):
         return super().search(
             search_narrowed(domain, 'line.subscription'), *args, **kwargs)
+
+    @classmethod
+    def get_invoice_lines(cls, consumptions, invoice):
+        """One line per invoice date the consumptions were due on, each
+        stating its service period (see the module's docstring)"""
+        if not company_enabled(invoice.company):
+            return super().get_invoice_lines(consumptions, invoice)
+
+        def invoice_date(consumption):
+            return (consumption.line.mentorsig_invoice_date_of(
+                    consumption.date) or datetime.date.max)
+        lines, grouped = [], []
+        for _, due in groupby(
+                sorted(consumptions, key=invoice_date), key=invoice_date):
+            due_lines, due_grouped = super().get_invoice_lines(
+                list(due), invoice)
+            for line, line_consumptions in zip(due_lines, due_grouped):
+                line.note = cls._mentorsig_period_note(
+                    line_consumptions, invoice)
+            lines += due_lines
+            grouped += due_grouped
+        return lines, grouped
+
+    @classmethod
+    def _mentorsig_period_note(cls, consumptions, invoice):
+        "The service period of the consumptions, in the customer's language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        line = consumptions[0].line
+        end_dates = [d for d in [line.end_date, line.subscription.end_date]
+            if d]
+        start, end = service_period(
+            [c.date for c in consumptions], line.mentorsig_next_consumption,
+            min(end_dates, default=None))
+        code = invoice.party.lang.code if invoice.party.lang else None
+        lang = Lang.get(code)
+        with Transaction().set_context(language=lang.code):
+            return gettext(
+                'mentorsig_sale_subscription.msg_service_period',
+                start=lang.strftime(start), end=lang.strftime(end))
 
     @classmethod
     def validate_fields(cls, consumptions, field_names):
