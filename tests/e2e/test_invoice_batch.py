@@ -14,10 +14,14 @@ CUSTOMER = "Garage Dupont et Fils"
 def new_drafts(rpc, count):
     party, = rpc('model.party.party.search', [('name', '=', CUSTOMER)],
         0, 1, None)
+    # the accountant may read both demo companies: the French one's
+    company = rpc.context['company']
     account, = rpc('model.account.account.search',
-        [('type.revenue', '=', True), ('closed', '!=', True)], 0, 1, None)
+        [('type.revenue', '=', True), ('closed', '!=', True),
+            ('company', '=', company)], 0, 1, None)
     tax = rpc('model.account.tax.search',
-        [('group', '=', None), ('rate', '=', '0.2')], 0, 1, None)
+        [('parent', '=', None), ('rate', '=', '0.2'),
+            ('company', '=', company)], 0, 1, None)
     today = dt.date.today().isoformat()
     vlist = [{
             'type': 'out', 'party': party,
