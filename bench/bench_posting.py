@@ -3,10 +3,21 @@
 # this repository contains the full copyright notices and license terms.
 """Creating and posting customer invoices: ours against the host.
 
-    .venv/bin/python bench/bench_posting.py [--invoices 100] [--batch 50]
-        [--rounds 3] [--profile 30] [--skip-extras]
+    .venv/bin/python bench/bench_posting.py [--invoices 100] [--batch 200]
+        [--rounds 3] [--profile 30] [--skip-extras] [--backend sqlite]
 
-In one run, on SQLite in memory, three databases (kept in the test
+Without --backend, SQLite then PostgreSQL, each in a child process (trytond
+reads its database URI once); the last line gives PostgreSQL's ratios:
+`bench_posting: post ratio R1, post+documents ratio R2 (postgresql)`.
+
+Ours posts through the bulk path (`Invoice.mentorsig_post_bulk`, the path
+of the list's Post (batch) action: chunks of --batch in transactions of
+their own, the locks taken up front), MentorSiG enabled for the company;
+the host through `Invoice.post` by --batch per transaction.  SQL statements
+per invoice are counted on the cursors of both backends.  On PostgreSQL
+the rates are per wall second (the server does part of the work).
+
+In one run, per backend, three databases (kept in the test
 suite's DB_CACHE, var/db-cache/<hash of the sources>/, with a company, a
 chart, a fiscal year, customers and products: a few minutes to activate
 the first time, seconds afterwards):
@@ -54,7 +65,12 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, 'tests'),
 
 import run as test_run  # noqa: E402  (tests/run.py: DB_CACHE and hash)
 
-os.environ.update(test_run.backend_environ('sqlite'))
+# trytond reads its database URI when imported: one backend per process,
+# the parent runs a child per backend (--backend)
+BACKEND = (sys.argv[sys.argv.index('--backend') + 1]
+    if '--backend' in sys.argv else None)
+if BACKEND:
+    os.environ.update(test_run.backend_environ(BACKEND))
 
 import conftest  # noqa: E402,F401  (the suite's DB_CACHE naming)
 from mentorsig_suite import (  # noqa: E402
@@ -79,6 +95,11 @@ def prepare(config):
     from proteus import Model
 
     company, accounts, tax = open_books()
+    if Model.get('ir.model').find([('name', '=', 'mentorsig.configuration')]):
+        # ours: MentorSiG on for the company, as in production
+        mentorsig = Model.get('mentorsig.configuration')(1)
+        mentorsig.enabled = True
+        mentorsig.save()
     Party = Model.get('party.party')
     for i in range(10):
         customer = Party(name=f"Client {i}")
@@ -111,6 +132,29 @@ def build(modules):
     return config
 
 
+STATEMENTS = [0]
+
+
+def count_statements():
+    """Count every SQL statement of this process (the bulk path opens
+    transactions of its own): the cursor classes of both backends"""
+    from trytond.backend.sqlite.database import SQLiteCursor
+    classes = [SQLiteCursor]
+    try:
+        import psycopg
+        classes += [psycopg.Cursor]
+    except ImportError:
+        pass
+    for cls in classes:
+        for name in ('execute', 'executemany'):
+            original = getattr(cls, name)
+
+            def counted(self, *args, _original=original, **kwargs):
+                STATEMENTS[0] += 1
+                return _original(self, *args, **kwargs)
+            setattr(cls, name, counted)
+
+
 def in_transaction(config, function, statements=None, locks=None):
     """Run function in a transaction and commit, following trytond's lock
     protocol; the locks learnt are kept in the dict `locks` for the next
@@ -123,9 +167,7 @@ def in_transaction(config, function, statements=None, locks=None):
     while True:
         with Transaction().start(DB_NAME, config.user,
                 context=config.context, **extras) as transaction:
-            if statements is not None:
-                transaction.connection.set_trace_callback(
-                    statements.append)
+            before = STATEMENTS[0]
             try:
                 result = function()
             except TransactionError as exception:
@@ -135,7 +177,7 @@ def in_transaction(config, function, statements=None, locks=None):
                 continue
             finally:
                 if statements is not None:
-                    transaction.connection.set_trace_callback(None)
+                    statements.extend([None] * (STATEMENTS[0] - before))
             transaction.commit()
             return result
 
@@ -214,18 +256,31 @@ def run_tasks():
     return count
 
 
-def post(config, ids, batch, locks, tasks=True):
-    """Post by batches, one transaction each, with the locks learnt; the
-    figures of posting and of the queued tasks apart"""
+def post(config, ids, batch, locks, tasks=True, bulk=False):
+    """Post by batches, one transaction each, with the locks learnt (the
+    host's `post`), or through mentorsig_post_bulk (`bulk`: chunks of
+    `batch` in transactions of its own, locks up front); the figures of
+    posting and of the queued tasks apart"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     Transaction._local.tasks.clear()
     posting = [0, 0, 0]
     queued = [0, 0, 0]
-    for offset in range(0, len(ids), batch):
-        def post_batch(offset=offset):
+    if bulk:
+        def post_bulk():
             Invoice = Pool().get('account.invoice')
-            Invoice.post(Invoice.browse(ids[offset:offset + batch]))
+            _, restarts = Invoice.mentorsig_post_bulk(
+                Invoice.browse(ids), size=batch)
+            locks['restarts'] = locks.get('restarts', 0) + restarts
+        batches = [post_bulk]
+    else:
+        batches = []
+        for offset in range(0, len(ids), batch):
+            def post_batch(offset=offset):
+                Invoice = Pool().get('account.invoice')
+                Invoice.post(Invoice.browse(ids[offset:offset + batch]))
+            batches.append(post_batch)
+    for post_batch in batches:
         statements = []
         wall, cpu = time.perf_counter(), time.process_time()
         in_transaction(config, post_batch, statements, locks)
@@ -235,11 +290,13 @@ def post(config, ids, batch, locks, tasks=True):
         if not tasks:
             Transaction._local.tasks.clear()
             continue
+        before = STATEMENTS[0]
         wall, cpu = time.perf_counter(), time.process_time()
         queued[2] += run_tasks()
         queued[0] += time.perf_counter() - wall
         queued[1] += time.process_time() - cpu
-    return posting, queued
+        posting.append(STATEMENTS[0] - before)
+    return posting[:3] + [sum(posting[3:])], queued
 
 
 def check(config, ids, ours):
@@ -276,28 +333,38 @@ def measure(label, modules, count, batch, rounds=3, profile=0):
         post(config, warm_up, batch, locks)
         learnt = locks.pop('restarts', 0)
         figures = {}
+        bulk = 'mentorsig_invoicing' in modules
+        # SQLite works in this process: its CPU time; PostgreSQL works in
+        # the server too: wall time
+        k = 1 if BACKEND == 'sqlite' else 0
+        unit = 'CPU s' if k else 's'
         for _ in range(rounds):
-            ids, (c_wall, c_cpu, c_sql) = create(config, count)
-            (p_wall, p_cpu, p_sql), (t_wall, t_cpu, t_count) = post(
-                config, ids, batch, locks)
-            total = check(config, ids, 'mentorsig_invoicing' in modules)
-            print(f"  create {count / c_cpu:.1f}/s, post {count / p_cpu:.1f}"
-                f"/s, post + documents {count / (p_cpu + t_cpu):.1f}/s per "
-                f"core ({c_wall + p_wall + t_wall:.1f}s wall)", flush=True)
-            for name, cpu in [('create', c_cpu), ('post', p_cpu),
-                    ('post + documents', p_cpu + t_cpu),
-                    ('documents', t_cpu)]:
-                figures[name] = max(figures.get(name, 0), count / cpu)
-        print(f"  best of {rounds}: create {figures['create']:.1f}/s per "
-            f"core ({c_sql / count:.0f} SQL statements per invoice)")
-        print(f"  best of {rounds}: post {figures['post']:.1f}/s per core "
-            f"({p_sql / count:.0f} SQL statements per invoice; the queued "
-            f"tasks not run; {learnt} restarts to learn the locks, "
+            ids, created = create(config, count)
+            posting, tasks = post(config, ids, batch, locks, bulk=bulk)
+            total = check(config, ids, bulk)
+            print(f"  create {count / created[k]:.1f}/{unit}, post "
+                f"{count / posting[k]:.1f}/{unit}, post + documents "
+                f"{count / (posting[k] + tasks[k]):.1f}/{unit} "
+                f"({created[0] + posting[0] + tasks[0]:.1f}s wall)",
+                flush=True)
+            for name, seconds in [('create', created[k]),
+                    ('post', posting[k]),
+                    ('post + documents', posting[k] + tasks[k]),
+                    ('documents', tasks[k])]:
+                figures[name] = max(figures.get(name, 0), count / seconds)
+            figures['sql post'] = posting[2] / count
+            figures['sql documents'] = posting[3] / count
+        print(f"  best of {rounds}: create {figures['create']:.1f}/{unit} "
+            f"({created[2] / count:.0f} SQL statements per invoice)")
+        print(f"  best of {rounds}: post {figures['post']:.1f}/{unit} "
+            f"({figures['sql post']:.0f} SQL statements per invoice; the "
+            f"queued tasks not run; {learnt} restarts to learn the locks, "
             f"{locks.get('restarts', 0)} measured)")
         print(f"  best of {rounds}: post + documents "
-            f"{figures['post + documents']:.1f}/s per core (the {t_count} "
-            f"tasks queued by posting, run after each commit: "
-            f"{1000 / figures['documents']:.0f} ms CPU per invoice)")
+            f"{figures['post + documents']:.1f}/{unit} (the {tasks[2]} "
+            f"tasks queued by posting, run after the commits: "
+            f"{1000 / figures['documents']:.0f} ms per invoice, "
+            f"{figures['sql documents']:.0f} SQL statements per invoice)")
         print(f"  (each invoice: {total} with taxes)", flush=True)
         if profile:
             run_profile(config, profile, batch, locks)
@@ -312,17 +379,39 @@ def run_profile(config, count, batch, locks):
     import pstats
     ids, _ = create(config, count)
     profiler = cProfile.Profile(time.process_time)
-    profiler.runcall(post, config, ids, batch, locks, tasks=False)
+    profiler.runcall(post, config, ids, batch, locks, tasks=False,
+        bulk=True)
     print(f"\nProfile of posting {count} invoices (queued tasks not run):")
     stats = pstats.Stats(profiler)
     stats.sort_stats('cumulative').print_stats(60)
     stats.sort_stats('tottime').print_stats(25)
 
 
+def child(backend, args):
+    "Run this bench on one backend in a process of its own; its figures"
+    import json
+    import subprocess
+    command = [sys.executable, os.path.abspath(__file__),
+        '--backend', backend, '--invoices', str(args.invoices),
+        '--batch', str(args.batch), '--rounds', str(args.rounds)]
+    if args.skip_extras:
+        command.append('--skip-extras')
+    process = subprocess.run(command, stdout=subprocess.PIPE, text=True,
+        check=True)
+    figures = None
+    for line in process.stdout.splitlines():
+        if line.startswith('FIGURES '):
+            figures = json.loads(line[len('FIGURES '):])
+        else:
+            print(line, flush=True)
+    return figures
+
+
 def main():
+    import json
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--invoices', type=int, default=100)
-    parser.add_argument('--batch', type=int, default=50,
+    parser.add_argument('--batch', type=int, default=200,
         help="invoices posted per transaction")
     parser.add_argument('--rounds', type=int, default=3,
         help="rounds per database, the best one counts (a busy machine)")
@@ -330,8 +419,24 @@ def main():
         help="then post K more invoices of ours under cProfile")
     parser.add_argument('--skip-extras', action='store_true',
         help="leave out the host + extras database")
+    parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
+        help="one backend (default: SQLite then PostgreSQL, each in a "
+        "process of its own)")
     args = parser.parse_args()
 
+    if not args.backend:
+        results = {backend: child(backend, args)
+            for backend in ['sqlite', 'postgresql']}
+        for backend, figures in results.items():
+            print(f"{backend}: post ratio {figures['post']:.2f}, "
+                f"post+documents ratio {figures['post + documents']:.2f}")
+        pg = results['postgresql']
+        print(f"bench_posting: post ratio {pg['post']:.2f}, "
+            f"post+documents ratio {pg['post + documents']:.2f} "
+            "(postgresql)")
+        return 0
+
+    count_statements()
     results = {}
     results['host'] = measure(
         "host", host_modules(), args.invoices, args.batch, args.rounds)
@@ -340,20 +445,26 @@ def main():
         results['extras'] = measure(
             "host + extras", extras, args.invoices, args.batch, args.rounds)
     results['ours'] = measure(
-        "ours", SUITE_MODULES, args.invoices, args.batch, args.rounds,
-        args.profile)
+        "ours (bulk path)", SUITE_MODULES, args.invoices, args.batch,
+        args.rounds, args.profile)
     assert set(MENTORSIG_MODULES) <= set(SUITE_MODULES)
 
-    print(f"\n{args.invoices} invoices of {LINES} lines, posted by "
-        f"{args.batch}, per CPU second (best of {args.rounds}):")
+    print(f"\n{args.invoices} invoices of {LINES} lines on {args.backend}, "
+        f"posted by {args.batch} (best of {args.rounds}):")
+    ratios = {}
     for name in ['create', 'post', 'post + documents']:
         host, ours = results['host'][name], results['ours'][name]
+        ratios[name] = ours / host
         line = (f"  {name}: host {host:.1f}/s, ours {ours:.1f}/s, "
             f"ratio ours/host {ours / host:.2f}")
         if 'extras' in results:
             line += (f" (host + extras {results['extras'][name]:.1f}/s, "
                 f"ours/that {ours / results['extras'][name]:.2f})")
         print(line)
+    for name in ['sql post', 'sql documents']:
+        print(f"  {name[4:]}: SQL statements per invoice, host "
+            f"{results['host'][name]:.0f}, ours {results['ours'][name]:.0f}")
+    print('FIGURES ' + json.dumps(ratios), flush=True)
     return 0
 
 

@@ -43,3 +43,7 @@ class DocumentError(UserError):
 
 class NotEnabledError(UserError):
     pass
+
+
+class BatchError(UserError):
+    pass

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from decimal import Decimal
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -448,7 +449,8 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         super().post_batch(invoices)
 
     @classmethod
-    def mentorsig_post_bulk(cls, invoices, size=200):
+    def mentorsig_post_bulk(cls, invoices, size=200, errors=None,
+            on_chunk=None):
         """Post many invoices as the host's `post` does, by chunks of
         `size` in transactions of their own, the locks taken up front
 
@@ -460,30 +462,65 @@ class Invoice(RulesBeforeChecksMixin, metaclass=PoolMeta):
         taken when each chunk's transaction starts.  The documents are
         left to the task queued by posting (print_invoice), rendered after
         the commit.  Each chunk commits: what was posted stays posted.
+
+        With `errors` (a dict), a chunk that the host refuses is posted
+        again invoice by invoice, and the refusal of each invoice goes to
+        errors[id] (the invoice stays a draft) instead of stopping the
+        whole.  `on_chunk(posted_ids, failed_ids)` is called in each
+        chunk's transaction before it commits (a batch's counters).
         Return the ids posted, and the lock-protocol restarts (0 when the
         locks were all known).
         """
         ids = [i.id for i in invoices]
         extras = cls._mentorsig_posting_locks(cls.browse(ids))
-        transaction = Transaction()
         restarts = 0
         posted = []
         for chunk in grouped_slice(ids, size):
             chunk = list(chunk)
-            while True:
-                with transaction.new_transaction(**extras) as new:
+            try:
+                done, restarted = cls._mentorsig_post_chunk(
+                    chunk, extras, on_chunk)
+            except UserError:
+                if errors is None:
+                    raise
+                done, restarted = [], 0
+                for invoice_id in chunk:
                     try:
-                        with new.set_context(
-                                mentorsig_documents_queued=True):
-                            cls.post(cls.browse(chunk))
-                    except TransactionError as exception:
-                        new.rollback()
-                        exception.fix(extras)
-                        restarts += 1
+                        one, again = cls._mentorsig_post_chunk(
+                            [invoice_id], extras, on_chunk)
+                    except UserError as exception:
+                        errors[invoice_id] = exception.message
+                        cls._mentorsig_post_chunk(
+                            [], extras, on_chunk, failed=[invoice_id])
                         continue
-                break
-            posted.extend(chunk)
+                    done.extend(one)
+                    restarted += again
+            restarts += restarted
+            posted.extend(done)
         return posted, restarts
+
+    @classmethod
+    def _mentorsig_post_chunk(cls, ids, extras, on_chunk=None, failed=()):
+        "Post ids in a transaction of their own; the ids and the restarts"
+        transaction = Transaction()
+        restarts = 0
+        while True:
+            with transaction.new_transaction(**extras) as new:
+                try:
+                    with new.set_context(mentorsig_documents_queued=True):
+                        if ids:
+                            cls.post(cls.browse(ids))
+                        if on_chunk:
+                            on_chunk(ids, list(failed))
+                except TransactionError as exception:
+                    new.rollback()
+                    exception.fix(extras)
+                    restarts += 1
+                    continue
+                except Exception:
+                    new.rollback()
+                    raise
+            return ids, restarts
 
     @classmethod
     def _mentorsig_posting_locks(cls, invoices):

@@ -18,6 +18,8 @@ def pytest_collection_modifyitems(session, config, items):
     (tests/lib/demo_server.py); of them, the sale test last"""
     def order(item):
         path = str(item.path)
-        # the sale invoicing test adds invoices to the shared demo: last
-        return ('/e2e/' in path, path.endswith('/test_sale_invoice.py'))
+        # the sale invoicing and batch tests add invoices to the shared
+        # demo: last
+        return ('/e2e/' in path, path.endswith(
+                ('/test_sale_invoice.py', '/test_invoice_batch.py')))
     items.sort(key=order)

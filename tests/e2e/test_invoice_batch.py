@@ -1,0 +1,72 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Posting drafts from the invoice list (issue 14): select them, run the
+Post (batch) action, and the batch opens with its counters."""
+import datetime as dt
+import os
+
+from playwright.sync_api import expect
+from sao_client import RPC, current_form, login, open_menu, visible_rows
+
+CUSTOMER = "Garage Dupont et Fils"
+
+
+def new_drafts(rpc, count):
+    party, = rpc('model.party.party.search', [('name', '=', CUSTOMER)],
+        0, 1, None)
+    # the accountant may read both demo companies: the French one's
+    company = rpc.context['company']
+    account, = rpc('model.account.account.search',
+        [('type.revenue', '=', True), ('closed', '!=', True),
+            ('company', '=', company)], 0, 1, None)
+    tax = rpc('model.account.tax.search',
+        [('parent', '=', None), ('rate', '=', '0.2'),
+            ('company', '=', company)], 0, 1, None)
+    today = dt.date.today().isoformat()
+    vlist = [{
+            'type': 'out', 'party': party,
+            'invoice_date': {'__class__': 'date', 'year': int(today[:4]),
+                'month': int(today[5:7]), 'day': int(today[8:])},
+            'description': "Lot e2e %d" % i,
+            'lines': [['create', [{
+                            'description': "Entretien %d" % i,
+                            'quantity': 1.0,
+                            'unit_price': {'__class__': 'Decimal',
+                                'decimal': '%d.00' % (100 + i)},
+                            'account': account,
+                            'taxes': [['add', tax]],
+                            }]]],
+            } for i in range(count)]
+    ids = rpc('model.account.invoice.create', vlist)
+    # on_change-free creation: the taxes as the client would compute them
+    rpc('model.account.invoice.update_taxes', ids)
+    return ids
+
+
+def test_post_selected_drafts_as_a_batch(demo_server, page, output_dir):
+    rpc = RPC(demo_server, 'comptable', 'comptable-demo')
+    ids = new_drafts(rpc, 3)
+    login(page, demo_server)
+    open_menu(page, 'Financial', 'Invoices', 'Customer Invoices')
+    rows = visible_rows(page).filter(has_text="Lot e2e")
+    expect(rows).to_have_count(3)
+    rows.nth(0).click(position={'x': 300, 'y': 12})
+    for i in (1, 2):
+        rows.nth(i).click(position={'x': 300, 'y': 12},
+            modifiers=['Control'])
+    page.locator('button#action:visible').click()
+    page.get_by_role('menuitem', name='Post (batch)').click()
+    # The batch opens on its form: every selected draft posted
+    form = current_form(page)
+    expect(form.locator('input[name="done"][type="text"]')).to_have_value(
+        '3', timeout=120_000)
+    expect(form.locator('input[name="failed"][type="text"]')).to_have_value(
+        '0')
+    expect(form.locator('input[name="queued"][type="text"]')).to_have_value(
+        '3')
+    page.screenshot(path=os.path.join(output_dir, 'invoice-batch.png'))
+    states = rpc('model.account.invoice.read', ids, ['state', 'number'])
+    assert {s['state'] for s in states} == {'posted'}
+    batch, = rpc('model.mentorsig.invoice.batch.search_read', [], 0, 1,
+        None, ['state', 'done'])
+    assert (batch['state'], batch['done']) == ('done', 3)

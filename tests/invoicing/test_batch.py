@@ -1,0 +1,137 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Posting a selection of invoices from the list through a batch: the
+batch counts what was posted and what failed (with the reason), the user
+is notified when it is finished, and a task run twice posts nothing
+twice."""
+import datetime as dt
+import json
+from decimal import Decimal
+
+
+def test_post_batch_counts_posted_and_failed_invoices():
+    from bench_books import open_books
+    from mentorsig_suite import activate_suite
+    from proteus import Model, Wizard
+    from trytond.modules.account.tests.tools import create_chart
+    from trytond.modules.company.tests.tools import create_company
+
+    config = activate_suite(create_company, create_chart)
+    mentorsig = Model.get('mentorsig.configuration')(1)
+    mentorsig.enabled = True
+    mentorsig.save()
+    _, accounts, tax = open_books()
+    Party = Model.get('party.party')
+    customer = Party(name="Client Lot")
+    customer.save()
+    Invoice = Model.get('account.invoice')
+    today = dt.date.today()
+
+    def draft(description, date=today):
+        invoice = Invoice(type='out', party=customer, invoice_date=date,
+            description=description)
+        line = invoice.lines.new()
+        line.account = accounts['revenue']
+        line.description = "Conseil"
+        line.quantity = 2
+        line.unit_price = Decimal('150.00')
+        line.taxes.append(Model.get('account.tax')(tax.id))
+        invoice.save()
+        return invoice
+
+    drafts = [draft("Lot %s" % i) for i in range(3)]
+    # dated tomorrow: our check refuses it, the others go on
+    future = draft("Lot demain", today + dt.timedelta(days=1))
+    posted = draft("Déjà comptabilisée")
+    posted.click('post')
+
+    wizard = Wizard('mentorsig.invoice.batch.post',
+        drafts + [future, posted])
+    # the action opens the batch
+    (batch,), = wizard.actions
+    Batch = Model.get('mentorsig.invoice.batch')
+    assert Batch.find([]) == [batch]
+    assert (batch.kind, batch.state) == ('post', 'done')
+    assert (batch.queued, batch.done, batch.failed) == (5, 3, 2)
+    assert batch.progress == 1.0
+    assert batch.started_at and batch.finished_at >= batch.started_at
+    assert batch.duration >= dt.timedelta(0)
+    errors = batch.errors.splitlines()
+    assert len(errors) == 2
+    assert any(future.rec_name in e and "tomorrow" not in e
+        for e in errors), errors
+    assert any(posted.rec_name in e for e in errors), errors
+
+    for invoice in drafts + [future]:
+        invoice.reload()
+    assert [i.state for i in drafts] == ['posted'] * 3
+    assert future.state == 'draft'
+    # the documents were stored by the tasks the chunk's commit queued
+    assert all(i.mentorsig_document_sha256 for i in drafts)
+
+    Notification = Model.get('res.notification')
+    notification, = Notification.find([
+            ('model', '=', 'mentorsig.invoice.batch')])
+    assert json.loads(notification.records) == [batch.id]
+    assert notification.user.id == config.user
+    assert "3" in notification.description and "1" not in notification.label
+
+    # The task run again (a retried task) finds the batch finished: the
+    # counters do not move and nothing is posted twice
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    from trytond.tests.test_tryton import DB_NAME
+    with Transaction().start(DB_NAME, config.user, context=config.context):
+        BatchModel = Pool().get('mentorsig.invoice.batch')
+        BatchModel.run_post(BatchModel.browse([batch.id]),
+            [i.id for i in drafts + [future]])
+    batch.reload()
+    assert (batch.queued, batch.done, batch.failed) == (5, 3, 2)
+    moves = Model.get('account.move').find([
+            ('origin', 'in', [str(i) for i in drafts])])
+    assert len(moves) == 3
+
+
+    # Each chunk commits with the counters: visible while the batch runs
+    customer = Model.get('party.party')(name="Client Morceaux")
+    customer.save()
+    Invoice = Model.get('account.invoice')
+    ids = []
+    for i in range(5):
+        invoice = Invoice(type='out', party=customer,
+            invoice_date=dt.date.today())
+        line = invoice.lines.new()
+        line.account = accounts['revenue']
+        line.description = "Article %s" % i
+        line.quantity = 1
+        line.unit_price = Decimal('10.00')
+        invoice.save()
+        ids.append(invoice.id)
+
+    seen = []
+    with Transaction().start(DB_NAME, config.user, context=config.context):
+        pool = Pool()
+        Batch = pool.get('mentorsig.invoice.batch')
+        InvoiceModel = pool.get('account.invoice')
+        with Transaction().new_transaction() as transaction:
+            batch, = Batch.create([{
+                        'company': InvoiceModel(ids[0]).company.id,
+                        'kind': 'post', 'queued': len(ids)}])
+            batch_id = batch.id
+        count = Batch.count
+
+        def spy(batch_id_, done=0, failed=0, errors=None):
+            # what another connection reads while this chunk runs: the
+            # chunks before it, committed
+            with Transaction().new_transaction():
+                seen.append(Batch(batch_id_).done)
+            count(batch_id_, done=done, failed=failed, errors=errors)
+        Batch.count = spy
+        try:
+            Batch.run_post(Batch.browse([batch_id]), ids, size=2)
+        finally:
+            del Batch.count
+        with Transaction().new_transaction():
+            batch = Batch(batch_id)
+            assert (batch.state, batch.done, batch.failed) == ('done', 5, 0)
+    assert seen == [0, 2, 4]
