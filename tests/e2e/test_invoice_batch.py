@@ -22,9 +22,12 @@ def new_drafts(rpc, count):
     tax = rpc('model.account.tax.search',
         [('parent', '=', None), ('rate', '=', '0.2'),
             ('company', '=', company)], 0, 1, None)
+    # the customer's receivable, as the form's on_change of the party sets
+    receivable = rpc('model.party.party.read', [party],
+        ['account_receivable_used'])[0]['account_receivable_used']
     today = dt.date.today().isoformat()
     vlist = [{
-            'type': 'out', 'party': party,
+            'type': 'out', 'party': party, 'account': receivable,
             'invoice_date': {'__class__': 'date', 'year': int(today[:4]),
                 'month': int(today[5:7]), 'day': int(today[8:])},
             'description': "Lot e2e %d" % i,

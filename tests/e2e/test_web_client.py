@@ -23,8 +23,9 @@ def test_customer_invoices_listed(demo_server, page, output_dir):
             'Cabinet Lefèvre Architectes', 'Garage Dupont et Fils']:
         expect(rows.filter(has_text=customer)).to_have_count(1)
     # 9 posted or paid invoices (one paid partly by the credit note), the
-    # deposit invoice of an order, 1 credit note, 1 draft
-    expect(rows).to_have_count(12)
+    # deposit invoice of an order, the catch-up invoice of a contract
+    # started two months back, 1 credit note, 1 draft
+    expect(rows).to_have_count(13)
     # Open the overdue invoice (away from the party link)
     rows.filter(has_text='Cabinet Lefèvre Architectes').dblclick(
         position={'x': 300, 'y': 12})

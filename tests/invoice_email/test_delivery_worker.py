@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import pytest
 
+from pg_sessions import disconnect_others
 from smtp_server import SMTPServer
 
 INVOICES = 200
@@ -55,18 +56,6 @@ def _stop(process, sig=signal.SIGTERM):
         except ProcessLookupError:
             pass
         process.wait(timeout=30)
-
-
-def _disconnect_others(database):
-    """End the sessions the worker, cron and cache listeners left on the
-    database: the next test drops it"""
-    import psycopg
-    import trytond.config as config
-    uri = config.get('database', 'uri')
-    with psycopg.connect(uri + 'postgres', autocommit=True) as connection:
-        connection.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid != pg_backend_pid()", (database,))
 
 
 @pytest.fixture
@@ -185,7 +174,7 @@ def test_mass_sending_worker_killed(smtp):
     try:
         _check(smtp, messages, invoices, received, killed_at)
     finally:
-        _disconnect_others(DB_NAME)
+        disconnect_others(DB_NAME)
 
 
 def _check(smtp, messages, invoices, received, killed_at):

@@ -60,11 +60,22 @@ def activate_suite(*setup, activate_modules=None):
     bare = '-'.join(SUITE_MODULES)
     name = bare + '--' + '|'.join(f.__qualname__ for f in setup)
     if test_tryton.restore_db_cache(name):
+        _forget_caches()
         return proteus_config.set_trytond()
     if setup and test_tryton.restore_db_cache(bare):
+        _forget_caches()
         config = proteus_config.set_trytond()
         for func in setup:
             func(config=config)
         test_tryton.backup_db_cache(name)
         return config
     return (activate_modules or tools.activate_modules)(SUITE_MODULES, *setup)
+
+
+def _forget_caches():
+    """The process's caches of the database name are those of the database
+    the previous test made and dropped (e.g. the ids of the company values
+    of a configuration): the restored copy starts without them"""
+    from trytond.cache import Cache
+    from trytond.tests.test_tryton import DB_NAME
+    Cache.drop(DB_NAME)
