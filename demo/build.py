@@ -264,6 +264,7 @@ def configure_mentorsig(company, payment_term):
     Configuration = Model.get('mentorsig.configuration')
     config = Configuration(1)
     config.enabled = True
+    config.email_sender = "MentorSiG Démo SAS <factures@mentorsig.example>"
     config.late_payment_rate = Decimal('12.15')
     config.recovery_indemnity = Decimal('40')
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
