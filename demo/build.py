@@ -258,7 +258,7 @@ def configure_mentorsig(company, payment_term):
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
     config.default_payment_term = payment_term
     config.payment_link_stripe = True
-    config.payment_link_validity = 30
+    config.payment_link_validity = 60
     config.margin_cost_strategy = 'cost_price'
     config.save()
 

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from mentorsig_invoicing.credit import reconcile_when_settled, split_line
 from mentorsig_invoicing.payment import book_transfer
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 from . import tokens
 from .configuration import payment_link_url
@@ -107,7 +108,6 @@ class PaymentLink(ModelSQL, ModelView):
         pool = Pool()
         Date = pool.get('ir.date')
         Configuration = pool.get('mentorsig.configuration')
-        ModelAccess = pool.get('ir.model.access')
         configuration = Configuration(1)
         to_create, made = [], {}
         for invoice in invoices:
@@ -129,11 +129,7 @@ class PaymentLink(ModelSQL, ModelView):
             base = configuration.get_multivalue(
                 'payment_link_base_url', company=company.id)
             made[invoice.id] = (payment_link_url(base, 'pay/' + token), expiry)
-        # The hash is closed to every user (field access): the user's
-        # right to make links is checked, then the hash written as root
-        ModelAccess.check(cls.__name__, 'create')
-        with without_check_access():
-            cls.create(to_create)
+        cls.create(to_create)
         return made
 
     @classmethod
@@ -259,6 +255,9 @@ class PaymentEvent(ModelSQL, ModelView):
             else:
                 state, message, move = cls._reverse(
                     invoice, provider, confirmation)
+        if move:
+            # what was booked: for a refund, its part of Stripe's total
+            values['amount'] = sum((l.debit for l in move.lines), Decimal(0))
         values.update(state=state, message=message,
             move=move.id if move else None,
             booking=confirmation.booking if state == 'booked' else None)
@@ -351,12 +350,15 @@ class PaymentEvent(ModelSQL, ModelView):
                     ('booking', 'like', 'refund:%'),
                     ])
             amount -= sum((e.amount for e in previous), Decimal(0))
-        booked = sum((e.amount for e in cls.search([
-                        ('provider', '=', provider),
-                        ('transaction', '=', confirmation.transaction),
-                        ('state', '=', 'booked'),
-                        ('booking', 'like', 'payment:%'),
-                        ])), Decimal(0))
+        booked = Decimal(0)
+        for event in cls.search([
+                    ('provider', '=', provider),
+                    ('transaction', '=', confirmation.transaction),
+                    ('state', '=', 'booked'),
+                    ]):
+            # what is still paid: payments less what was given back
+            sign = 1 if event.booking.startswith('payment:') else -1
+            booked += sign * event.amount
         if (confirmation.currency.upper() != invoice.currency.code
                 or amount <= 0 or amount > booked):
             return 'review', gettext(
@@ -381,17 +383,45 @@ class PaymentEvent(ModelSQL, ModelView):
                 line.party = party
         move.save()
         Move.post([move])
-        reconciliations = {l.reconciliation for l in invoice.lines_to_pay
-            if l.reconciliation}
-        reconciliations |= {l.reconciliation for l in invoice.payment_lines
+        refund_line, = [l for l in Move(move.id).lines
+            if l.account == invoice.account]
+        # The invoice is open again: its reconciliation undone, the
+        # provider's payment line taken off it and settled by the refund
+        # (split first when only part of it is refunded)
+        reconciliations = {l.reconciliation
+            for l in list(invoice.lines_to_pay) + list(invoice.payment_lines)
             if l.reconciliation}
         if reconciliations:
             Reconciliation.delete(list(reconciliations))
         Invoice.process([invoice])
-        line, = [l for l in Move(move.id).lines
-            if l.account == invoice.account]
         invoice = Invoice(invoice.id)
-        Invoice.add_payment_lines({invoice: [line]})
+        payment_moves = {e.move for e in cls.search([
+                    ('provider', '=', provider),
+                    ('transaction', '=', confirmation.transaction),
+                    ('state', '=', 'booked'),
+                    ('booking', 'like', 'payment:%'),
+                    ]) if e.move}
+        # this payment's line first (or what is left of it after an
+        # earlier partial refund split it)
+        paid_lines = sorted((l for l in invoice.payment_lines
+                if not l.reconciliation and l.credit >= amount),
+            key=lambda l: (l.move not in payment_moves, -l.id))
+        if paid_lines:
+            paid = paid_lines[0]
+            Invoice.remove_payment_lines([paid])
+            if paid.credit == amount:
+                Line.reconcile([paid, refund_line])
+            else:
+                remainder_amount = paid.credit - amount
+                used = split_line(Line(paid.id), amount)
+                Line.reconcile([used, refund_line])
+                remainder = min((l for l in used.move.lines
+                        if l.account == invoice.account
+                        and not l.reconciliation
+                        and l.credit == remainder_amount),
+                    key=lambda l: l.id)
+                Invoice.add_payment_lines({Invoice(invoice.id): [remainder]})
+        reconcile_when_settled(Invoice(invoice.id))
         Invoice.process([Invoice(invoice.id)])
         return 'booked', None, move
 

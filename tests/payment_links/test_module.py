@@ -14,15 +14,37 @@ class MentorsigPaymentLinksTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_enabled_providers_per_company(self):
-        "Providers are enabled per company"
+        "Providers are offered per company, once their credentials are in"
         pool = Pool()
         Configuration = pool.get('mentorsig.configuration')
+        Method = pool.get('account.invoice.payment.method')
+        Journal = pool.get('account.journal')
+        Account = pool.get('account.account')
         company1 = create_company()
         company2 = create_company(name="Other")
         with set_company(company1):
+            journal, = Journal.search([], limit=1)
+            account, = Account.create([{
+                        'name': "Stripe balance", 'company': company1.id}])
+            method, = Method.create([{
+                        'name': "Stripe", 'company': company1.id,
+                        'journal': journal.id, 'debit_account': account.id,
+                        'credit_account': account.id}])
             config = Configuration(1)
             config.payment_link_stripe = True
             config.payment_link_paybox = True
+            config.save()
+            # enabled, but nothing to pay with yet
+            self.assertEqual(
+                Configuration(1).enabled_payment_providers(), [])
+            config.payment_link_stripe_secret_key = 'sk_test_1'
+            config.payment_link_stripe_method = method
+            config.payment_link_paybox_site = '1999888'
+            config.payment_link_paybox_rank = '32'
+            config.payment_link_paybox_identifier = '107904482'
+            config.payment_link_paybox_hmac_key = '00FF'
+            config.payment_link_paybox_public_key = 'PEM'
+            config.payment_link_paybox_method = method
             config.save()
             self.assertEqual(
                 Configuration(1).enabled_payment_providers(),
