@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.account.tests import create_chart
 from trytond.pool import Pool
 from mentorsig_suite import extras_for
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -23,9 +24,11 @@ class MentorsigPaymentLinksTestCase(CompanyTestMixin, ModuleTestCase):
         company1 = create_company()
         company2 = create_company(name="Other")
         with set_company(company1):
-            journal, = Journal.search([], limit=1)
-            account, = Account.create([{
-                        'name': "Stripe balance", 'company': company1.id}])
+            create_chart(company1)
+            journal, = Journal.search([('type', '=', 'cash')], limit=1)
+            account, = Account.search([
+                    ('company', '=', company1.id),
+                    ('name', '=', 'Main Cash')])
             method, = Method.create([{
                         'name': "Stripe", 'company': company1.id,
                         'journal': journal.id, 'debit_account': account.id,
