@@ -28,7 +28,11 @@ class MentorsigPaymentLinksTestCase(CompanyTestMixin, ModuleTestCase):
             journal, = Journal.search([('type', '=', 'cash')], limit=1)
             account, = Account.search([
                     ('company', '=', company1.id),
-                    ('name', '=', 'Main Cash')])
+                    ('type', '!=', None), ('closed', '!=', True),
+                    ('type.receivable', '=', False),
+                    ('type.payable', '=', False),
+                    ('type.statement', '=', 'balance'),
+                    ], limit=1)
             method, = Method.create([{
                         'name': "Stripe", 'company': company1.id,
                         'journal': journal.id, 'debit_account': account.id,

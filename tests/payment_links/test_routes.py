@@ -27,7 +27,8 @@ from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.tests.test_tryton import DB_NAME, drop_db
 
 from mentorsig_suite import activate_suite
-from provider_servers import StripeAPI, checkout_completed, signed, stripe_event
+from provider_servers import (
+    StripeAPI, checkout_completed, signed, stripe_event)
 
 SECRET_A, SECRET_B = 'whsec_A_secret', 'whsec_B_secret'
 BASE = 'https://pay.example.com'
@@ -182,7 +183,6 @@ def reload(invoice):
 
 def test_document_has_the_link_and_until_when(world):
     invoice = world['invoices'][0]
-    report = Model.get('ir.action.report')  # noqa: F841
     Invoice = Model.get('account.invoice')
     links = Model.get('mentorsig.payment_link').find([
             ('invoice', '=', invoice.id)])
@@ -433,3 +433,61 @@ def test_provider_down_breaks_nothing(world):
     # the page and the invoice are as they were
     assert world['http'].get(path(url)).status_code == 200
     assert reload(invoice).state == 'posted'
+
+
+def test_paybox_form_and_signed_notification(world):
+    import base64
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    Configuration = Model.get('mentorsig.configuration')
+    configuration = Configuration(1)
+    configuration.payment_link_paybox = True
+    configuration.payment_link_paybox_site = '1999888'
+    configuration.payment_link_paybox_rank = '32'
+    configuration.payment_link_paybox_identifier = '107904482'
+    configuration.payment_link_paybox_hmac_key = '0123456789ABCDEF' * 8
+    configuration.payment_link_paybox_public_key = key.public_key(
+        ).public_bytes(serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    configuration.payment_link_paybox_method = (
+        configuration.payment_link_stripe_method)
+    configuration.save()
+    invoice = post_invoice(world['invoices'][0].party,
+        *_books_of(world['invoices'][0]), Decimal('50'))
+    url = make_link(invoice)
+    html = world['http'].get(path(url)).get_data(as_text=True)
+    assert 'Payer avec Paybox' in html
+    assert 'name="PBX_TOTAL" value="6000"' in html
+    assert 'preprod-tpeweb.paybox.com' in html
+    reference = html.split('name="PBX_CMD" value="')[1].split('"')[0]
+
+    def notify(variables, signer=key):
+        data = urllib.parse.urlencode(variables)
+        signature = signer.sign(data.encode(), padding.PKCS1v15(),
+            hashes.SHA1())
+        query = data + '&sign=' + urllib.parse.quote(
+            base64.b64encode(signature).decode(), safe='')
+        return world['http'].get('/%s/mentorsig_payment_links/notify/'
+            'paybox/%d?%s' % (DB_NAME, world['a'].id, query))
+    variables = [('montant', '6000'), ('ref', reference), ('auto', 'XXXXXX'),
+        ('trans', '601957'), ('erreur', '00000')]
+    # the browser's return with the same variables pays nothing
+    world['http'].get(path(url) + '/return?' + urllib.parse.urlencode(
+            variables))
+    assert reload(invoice).state == 'posted'
+    # signed by another key: refused
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assert notify(variables, other).status_code == 400
+    assert reload(invoice).state == 'posted'
+    assert notify(variables).status_code == 200
+    assert reload(invoice).state == 'paid'
+    # Paybox calls again: nothing more
+    assert notify(variables).status_code == 200
+    assert len(reload(invoice).payment_lines) == 1
+
+
+def _books_of(invoice):
+    "The revenue account and tax of an invoice's first line"
+    line = invoice.lines[0]
+    return {'revenue': line.account}, line.taxes[0]
