@@ -396,9 +396,12 @@ def configure_payment_links(company, accounts):
     Account = Model.get('account.account')
     Journal = Model.get('account.journal')
     PaymentMethod = Model.get('account.invoice.payment.method')
+    # a card receipts account of the French chart (a leaf of 511), as
+    # the payment method's domain asks
     cards = Account.find([('company', '=', company.id),
-            ('code', 'like', '511%'), ('type', '!=', None)],
-        order=[('code', 'ASC')], limit=1) or [accounts['bank']]
+            ('code', 'like', '511_%'), ('type', '!=', None),
+            ('closed', '!=', True)],
+        order=[('code', 'DESC')], limit=1) or [accounts['bank']]
     methods = {}
     for name, code in [("Stripe", 'STR'), ("Paybox", 'PBX')]:
         journal = Journal(name=name, code=code, type='cash')
