@@ -4,9 +4,9 @@
 block with the link and its QR code on the document of an open invoice.
 
 The document is rendered once at posting: its link is made then, and the
-block says until when it is valid.  The plain token exists only while the
-document is rendered (the transaction's context), so a document rendered
-again later (a filestore lost) prints no link rather than a new one."""
+block says until when it is valid.  Rendered again (a filestore lost), it
+prints the same link when the server has its key (see tokens.py), else
+none rather than another."""
 import segno
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
@@ -99,9 +99,14 @@ class Invoice(metaclass=PoolMeta):
             pdf.Block('payment_link', payment_link_block), after='payment')
 
     def mentorsig_document_data(self):
+        pool = Pool()
+        Link = pool.get('mentorsig.payment_link')
         document = super().mentorsig_document_data()
         made = dict(Transaction().context.get(
                 '_mentorsig_payment_links') or ())
+        if self.id not in made and self.mentorsig_document_frozen:
+            # rendered again: the same link as at posting
+            made = Link.document_links([self])
         if self.id in made:
             url, expiry = made[self.id]
             document.extensions['payment_link'] = {
@@ -113,12 +118,18 @@ class Invoice(metaclass=PoolMeta):
         "The link of an open invoice is made with its document, once"
         pool = Pool()
         Link = pool.get('mentorsig.payment_link')
-        to_link = [i for i in invoices
+        to_store = [i for i in invoices
             if i.mentorsig_document_frozen
-            and not i.mentorsig_document_sha256 and i.mentorsig_payment_link_open()]
-        if not to_link:
+            and not i.mentorsig_document_sha256]
+        # stored again (a revision): the link printed the first time
+        made = Link.document_links(to_store)
+        to_link = [i for i in to_store
+            if i.id not in made and i.mentorsig_payment_link_open()
+            and not any(l.channel == 'document' for l in i.payment_links)]
+        if to_link:
+            made.update(Link.make(to_link, 'document'))
+        if not made:
             return super().mentorsig_store_documents(invoices)
-        made = Link.make(to_link, 'document')
         with Transaction().set_context(_mentorsig_payment_links=tuple(
                     (k, v) for k, v in made.items())):
             return super().mentorsig_store_documents(invoices)

@@ -10,8 +10,10 @@ constraints, so that a replay or a duplicate changes nothing, even from
 two processes at once."""
 import datetime as dt
 import logging
+import secrets
 from decimal import Decimal
 
+import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from mentorsig_invoicing.credit import reconcile_when_settled, split_line
@@ -42,6 +44,8 @@ class PaymentLink(ModelSQL, ModelView):
             ('company', '=', Eval('company', -1)),
             ])
     token_hash = fields.Char("Token Hash", required=True, readonly=True)
+    # with the server's key, gives the token of a document's link again
+    nonce = fields.Char("Nonce", readonly=True)
     channel = fields.Selection([
             ('document', "Invoice Document"),
             ('email', "Email"),
@@ -116,7 +120,13 @@ class PaymentLink(ModelSQL, ModelView):
                 today = Date.today()
             validity = configuration.get_multivalue(
                 'payment_link_validity', company=company.id)
-            token = tokens.new_token()
+            nonce = None
+            key = server_key()
+            if channel == 'document' and key:
+                nonce = secrets.token_hex(16)
+                token = tokens.keyed_token(key, nonce)
+            else:
+                token = tokens.new_token()
             expiry = tokens.link_expiry(
                 today, invoice_due_date(invoice), validity)
             to_create.append({
@@ -124,6 +134,7 @@ class PaymentLink(ModelSQL, ModelView):
                     'invoice': invoice.id,
                     'token_hash': tokens.token_hash(token),
                     'channel': channel,
+                    'nonce': nonce,
                     'expiry': expiry,
                     })
             base = configuration.get_multivalue(
@@ -131,6 +142,31 @@ class PaymentLink(ModelSQL, ModelView):
             made[invoice.id] = (payment_link_url(base, 'pay/' + token), expiry)
         cls.create(to_create)
         return made
+
+    @classmethod
+    def document_links(cls, invoices):
+        """{invoice id: (url, expiry)} of the links printed on the
+        documents of invoices, that the server's key gives again"""
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        key = server_key()
+        if not key or not invoices:
+            return {}
+        configuration = Configuration(1)
+        result = {}
+        for link in cls.search([
+                    ('invoice', 'in', [i.id for i in invoices]),
+                    ('channel', '=', 'document'),
+                    ('nonce', '!=', None),
+                    ], order=[('id', 'ASC')]):
+            if link.invoice.id in result:
+                continue
+            base = configuration.get_multivalue(
+                'payment_link_base_url', company=link.company.id)
+            result[link.invoice.id] = (payment_link_url(base,
+                    'pay/' + tokens.keyed_token(key, link.nonce)),
+                link.expiry)
+        return result
 
     @classmethod
     def find(cls, token):
@@ -147,6 +183,11 @@ class PaymentLink(ModelSQL, ModelView):
     def usable(self):
         "Active: neither revoked, expired nor paid"
         return self.state == 'active'
+
+
+def server_key():
+    "The key outside the database that document links are made with"
+    return config.get('mentorsig_payment_links', 'secret') or None
 
 
 def invoice_due_date(invoice):

@@ -4,11 +4,19 @@
 
 A token is 256 random bits (base64url, 43 characters).  Only its SHA-256
 is stored: a copy of the database gives no usable link.  The plain token
-exists once, when it is made, and goes into the document, the email or
-the form that asked for it.
+exists once, when it is made, and goes into the email or the form that
+asked for it.
+
+The link printed on a posted document must come out again when the
+document is rendered again (its bytes are fixed at posting): with a server
+key kept outside the database (`[mentorsig_payment_links] secret`), its
+token is the HMAC of a random nonce stored with the link, so the server
+alone can make it again, a database copy still cannot.
 """
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
 from decimal import Decimal
@@ -20,6 +28,14 @@ TOKEN_PATTERN = re.compile(r'^[A-Za-z0-9_-]{43}$')
 def new_token():
     "A new unguessable token (256 bits)"
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def keyed_token(key, nonce):
+    "The token of a nonce under the server's key (256 bits, base64url)"
+    if isinstance(key, str):
+        key = key.encode('utf-8')
+    digest = hmac.new(key, nonce.encode('ascii'), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b'=').decode('ascii')
 
 
 def well_formed(token):

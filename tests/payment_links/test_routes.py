@@ -149,7 +149,8 @@ def world():
             }
     finally:
         api.stop()
-        config._config.remove_section('mentorsig_payment_links')
+        for option in ['stripe_api_base', 'timeout']:
+            config._config.remove_option('mentorsig_payment_links', option)
         config._cache_clear()
         drop_db()
 

@@ -92,3 +92,11 @@ def test_decide_currency_first():
         'book', None)
     assert tokens.decide(Decimal(10), None, Decimal(10), 'EUR') == (
         'review', 'currency')
+
+
+def test_keyed_token_is_the_key_s_alone():
+    token = tokens.keyed_token('server key', 'a1b2')
+    assert tokens.well_formed(token)
+    assert token == tokens.keyed_token(b'server key', 'a1b2')
+    assert token != tokens.keyed_token('other key', 'a1b2')
+    assert token != tokens.keyed_token('server key', 'a1b3')
