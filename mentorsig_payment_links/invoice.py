@@ -79,8 +79,10 @@ class Invoice(metaclass=PoolMeta):
     @classmethod
     def _mentorsig_payment_links_enabled(cls, company):
         """Whether payment links apply to the invoices of company: the
-        one place a per-company switch plugs in"""
-        return True
+        one place the per-company switch plugs in"""
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        return bool(Configuration.enabled_companies([company]))
 
     def mentorsig_payment_link_open(self):
         "Whether a link may be made: a posted customer invoice with a due"
@@ -163,7 +165,10 @@ class MakeLink(Wizard):
         database"""
         pool = Pool()
         Link = pool.get('mentorsig.payment_link')
+        Configuration = pool.get('mentorsig.configuration')
         invoice = self.record
+        Configuration.check_enabled(invoice.company, gettext(
+                'mentorsig_payment_links.msg_feature_payment_links'))
         if not invoice.mentorsig_payment_link_open():
             raise PaymentLinkError(gettext(
                     'mentorsig_payment_links.msg_invoice_not_open',

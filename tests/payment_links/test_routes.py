@@ -60,6 +60,7 @@ def books(company, secret, name):
     method.save()
     Configuration = Model.get('mentorsig.configuration')
     configuration = Configuration(1)
+    configuration.enabled = True
     configuration.payment_link_stripe = True
     configuration.payment_link_stripe_secret_key = 'sk_test_%s' % name
     configuration.payment_link_stripe_webhook_secret = secret
