@@ -82,6 +82,8 @@ def create_belgian_company(eur, belgium, french_company, payment_term,
     Configuration = Model.get('mentorsig.configuration')
     config = Configuration(1)
     config.enabled = True
+    config.email_sender = (
+        "Atelier Bruxellois SRL <facturation@atelier-bruxellois.example>")
     # Belgian law (2 August 2002) sets its own rate each half-year; the
     # 40 EUR indemnity is the EU directive's
     config.late_payment_rate = Decimal('10.50')

@@ -264,12 +264,14 @@ def configure_mentorsig(company, payment_term):
     Configuration = Model.get('mentorsig.configuration')
     config = Configuration(1)
     config.enabled = True
+    config.email_sender = "MentorSiG Démo SAS <factures@mentorsig.example>"
     config.late_payment_rate = Decimal('12.15')
     config.recovery_indemnity = Decimal('40')
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
     config.default_payment_term = payment_term
-    config.payment_link_stripe = True
-    config.payment_link_validity = 30
+    config.payment_link_validity = 60
+    # make run serves here; behind a reverse proxy, its public address
+    config.payment_link_base_url = 'http://127.0.0.1:8000'
     config.margin_cost_strategy = 'cost_price'
     config.save()
 
@@ -387,6 +389,59 @@ def create_payment_method(accounts):
     method.debit_account = accounts['bank']
     method.save()
     return method
+
+
+# Test credentials only: Stripe's key is a placeholder (the page shows
+# "provider not available" until a real sk_test_ key is typed in), its
+# webhook secret signs the demo's webhooks (README), and Paybox's are the
+# public test account of its documentation
+DEMO_STRIPE_KEY = 'sk_test_mentorsig_demo'
+DEMO_STRIPE_WEBHOOK_SECRET = 'whsec_mentorsig_demo'
+PAYBOX_TEST = {'site': '1999888', 'rank': '32', 'identifier': '107904482',
+    'hmac_key': '0123456789ABCDEF' * 8}
+
+
+def configure_payment_links(company, accounts):
+    "Stripe and Paybox in test mode, each booked on its own journal"
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    Account = Model.get('account.account')
+    Journal = Model.get('account.journal')
+    PaymentMethod = Model.get('account.invoice.payment.method')
+    # a card receipts account of the French chart (a leaf of 511), as
+    # the payment method's domain asks
+    cards = Account.find([('company', '=', company.id),
+            ('code', 'like', '511_%'), ('type', '!=', None),
+            ('closed', '!=', True)],
+        order=[('code', 'DESC')], limit=1) or [accounts['bank']]
+    methods = {}
+    for name, code in [("Stripe", 'STR'), ("Paybox", 'PBX')]:
+        journal = Journal(name=name, code=code, type='cash')
+        journal.save()
+        method = PaymentMethod(name="Carte bancaire (%s)" % name,
+            journal=journal, credit_account=cards[0],
+            debit_account=cards[0])
+        method.save()
+        methods[name] = method
+    Configuration = Model.get('mentorsig.configuration')
+    config = Configuration(1)
+    config.payment_link_stripe = True
+    config.payment_link_stripe_secret_key = DEMO_STRIPE_KEY
+    config.payment_link_stripe_webhook_secret = DEMO_STRIPE_WEBHOOK_SECRET
+    config.payment_link_stripe_method = methods["Stripe"]
+    config.payment_link_paybox = True
+    config.payment_link_paybox_mode = 'test'
+    config.payment_link_paybox_site = PAYBOX_TEST['site']
+    config.payment_link_paybox_rank = PAYBOX_TEST['rank']
+    config.payment_link_paybox_identifier = PAYBOX_TEST['identifier']
+    config.payment_link_paybox_hmac_key = PAYBOX_TEST['hmac_key']
+    # a key of the demo's own: paste Paybox's public key in production
+    config.payment_link_paybox_public_key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    config.payment_link_paybox_method = methods["Paybox"]
+    config.save()
 
 
 def create_invoices(customers, products, payment_method, today):
@@ -677,6 +732,7 @@ def build(today=None):
     products = create_products(accounts, taxes)
     create_suppliers(eur, products)
     payment_method = create_payment_method(accounts)
+    configure_payment_links(company, accounts)
     sales = create_sales(customers, products, terms['30'])
     invoices = create_invoices(customers, products, payment_method, today)
     invoices['deposit'] = create_sale_deposit(sales[1], today)

@@ -127,13 +127,18 @@ class DemoDatabase:
 
     def trytond_environ(self):
         "The TRYTOND_* variables that point trytond at this database"
+        # the key of the payment links printed on the demo's documents
+        key = {'TRYTOND_MENTORSIG_PAYMENT_LINKS__SECRET': os.environ.get(
+                'TRYTOND_MENTORSIG_PAYMENT_LINKS__SECRET',
+                'mentorsig-demo-link-key')}
         if self.backend == 'sqlite':
             # trytond takes the SQLite folder from [database] path only
             return {
                 'TRYTOND_DATABASE__URI': 'sqlite:///',
                 'TRYTOND_DATABASE__PATH': self.sqlite_folder,
+                **key,
                 }
-        return {'TRYTOND_DATABASE__URI': self.uri}
+        return {'TRYTOND_DATABASE__URI': self.uri, **key}
 
     def _environ(self):
         environ = os.environ.copy()

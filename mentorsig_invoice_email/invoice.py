@@ -332,13 +332,25 @@ class Invoice(metaclass=PoolMeta):
             message.add_attachment(
                 self.mentorsig_pdf(), maintype='application', subtype='pdf',
                 filename=attachment_name)
-        from_ = config.get('email', 'from')
-        set_from_header(message, from_, user.email or from_)
+        company_sender = self._mentorsig_email_sender()
+        if company_sender:
+            # every message of the company comes from its own address
+            set_from_header(message, company_sender, company_sender)
+        else:
+            from_ = config.get('email', 'from')
+            set_from_header(message, from_, user.email or from_)
         message['To'] = to
         if cc:
             message['Cc'] = cc
         message['Subject'] = subject
         return message
+
+    def _mentorsig_email_sender(self):
+        "The sender set in the MentorSiG configuration of the company"
+        pool = Pool()
+        Configuration = pool.get('mentorsig.configuration')
+        return Configuration(1).get_multivalue(
+            'email_sender', company=self.company.id)
 
     def mentorsig_email_deliver(self, message, body):
         """Log the message on the invoice as sent; the server takes it

@@ -276,42 +276,51 @@ class PayInvoices(Wizard):
 
     def book(self, allocations, overpayment):
         "Book the transfer and attach its lines to the invoices"
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        Line = pool.get('account.move.line')
-        Move = pool.get('account.move')
-        Period = pool.get('account.period')
         start = self.start
-        company, party, date = start.company, start.party, start.date
-        method = start.payment_method
-        invoices = {i.id: i for i in Invoice.browse(
-                [k for k, _ in allocations])}
-        move_lines = [Line(
-                account=method.debit_account.current(date=date),
-                debit=start.amount, credit=Decimal(0))]
-        for invoice_id, amount in allocations:
-            move_lines.append(Line(account=invoices[invoice_id].account,
-                    party=party, debit=Decimal(0), credit=amount))
-        if overpayment:
-            move_lines.append(Line(
-                    account=party.account_receivable_used, party=party,
-                    debit=Decimal(0), credit=overpayment))
-        for line in move_lines:
-            if line.account.party_required:
-                line.party = party
-        move = Move(
-            journal=method.journal, company=company, date=date,
-            period=Period.find(company, date=date),
-            description=start.description, lines=move_lines,
-            origin=invoices[allocations[0][0]] if len(allocations) == 1
-            else None)
-        move.save()
-        Move.post([move])
-        unmatched = sorted(Move(move.id).lines, key=lambda l: l.id)
-        for invoice_id, amount in allocations:
-            invoice = invoices[invoice_id]
-            line = self._payment_line(unmatched, invoice, amount)
-            unmatched.remove(line)
-            Invoice.add_payment_lines({invoice: [line]})
-            reconcile_when_settled(Invoice(invoice.id))
-        return move
+        return book_transfer(start.company, start.party, start.date,
+            start.payment_method, start.amount, allocations, overpayment,
+            description=start.description)
+
+
+def book_transfer(company, party, date, method, amount, allocations,
+        overpayment, description=None):
+    """Book one transfer of amount received from party through method:
+    allocations, [(invoice id, amount)], are attached to their invoices
+    (each reconciled once it balances), the overpayment stays as credit
+    of the customer; return the posted move"""
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Line = pool.get('account.move.line')
+    Move = pool.get('account.move')
+    Period = pool.get('account.period')
+    invoices = {i.id: i for i in Invoice.browse(
+            [k for k, _ in allocations])}
+    move_lines = [Line(
+            account=method.debit_account.current(date=date),
+            debit=amount, credit=Decimal(0))]
+    for invoice_id, allocated in allocations:
+        move_lines.append(Line(account=invoices[invoice_id].account,
+                party=party, debit=Decimal(0), credit=allocated))
+    if overpayment:
+        move_lines.append(Line(
+                account=party.account_receivable_used, party=party,
+                debit=Decimal(0), credit=overpayment))
+    for line in move_lines:
+        if line.account.party_required:
+            line.party = party
+    move = Move(
+        journal=method.journal, company=company, date=date,
+        period=Period.find(company, date=date),
+        description=description, lines=move_lines,
+        origin=invoices[allocations[0][0]] if len(allocations) == 1
+        else None)
+    move.save()
+    Move.post([move])
+    unmatched = sorted(Move(move.id).lines, key=lambda l: l.id)
+    for invoice_id, allocated in allocations:
+        invoice = invoices[invoice_id]
+        line = PayInvoices._payment_line(unmatched, invoice, allocated)
+        unmatched.remove(line)
+        Invoice.add_payment_lines({invoice: [line]})
+        reconcile_when_settled(Invoice(invoice.id))
+    return move

@@ -1,2 +1,5 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from . import routes
+
+__all__ = [routes]

@@ -110,6 +110,9 @@ def backend_environ(backend):
         # this setting to every connection of the run
         environ['PGOPTIONS'] = (
             environ.get('PGOPTIONS', '') + ' -c synchronous_commit=off')
+    # the key of the links printed on documents (outside the database)
+    environ.setdefault('TRYTOND_MENTORSIG_PAYMENT_LINKS__SECRET',
+        'mentorsig-test-link-key')
     # tests/conftest.py mixes it into the cache names of the host
     environ['MENTORSIG_SOURCE_HASH'] = source_hash()
     environ['MENTORSIG_CACHE_DIR'] = db_cache()

@@ -36,8 +36,13 @@ CANARIES = [
     'CANARY-A-discount', '13.37', 'CANARY-A-term',
     'CANARY-A-rep', 'canary_a_field', 'CANARY-A-field', 'CANARY-A-mail',
     'CANARY-A-attachment', 'CANARY-A-PDF', 'CANARY-A-method',
-    'CANARY-A-template',
+    'CANARY-A-template', 'sk_test_CANARYA', 'whsec_CANARYA',
+    'CANARY-A-event',
     ]
+SECRETS = {
+    'payment_link_stripe_secret_key': 'sk_test_CANARYA',
+    'payment_link_stripe_webhook_secret': 'whsec_CANARYA',
+    }
 
 
 def switch_company(config, company):
@@ -109,6 +114,21 @@ def keep_email(invoice_id):
                     }])
         transaction.commit()
         return email.id, attachment.id
+
+
+def keep_payment_event(company_id, invoice_id):
+    "An online payment event of the company (webhooks make them as root)"
+    pool = Pool(DB_NAME)
+    with Transaction().start(DB_NAME, 0) as transaction:
+        Event = pool.get('mentorsig.payment_link.event')
+        event, = Event.create([{
+                    'company': company_id, 'provider': 'stripe',
+                    'event_id': 'evt_CANARY', 'event_type': 'x',
+                    'invoice': invoice_id, 'state': 'review',
+                    'message': 'CANARY-A-event', 'amount': Decimal('13.37'),
+                    }])
+        transaction.commit()
+        return event.id
 
 
 def our_groups():
@@ -201,6 +221,10 @@ def _walk(config, capsys):
     configuration.early_payment_discount = 'CANARY-A-discount'
     configuration.late_payment_rate = Decimal('13.37')
     configuration.default_payment_term = term_a
+    for name, value in SECRETS.items():
+        setattr(configuration, name, value)
+    configuration.payment_link_stripe = True
+    configuration.payment_link_stripe_method = method_a
     configuration.save()
     Employee = Model.get('company.employee')
     rep = Employee(party=Party(name='CANARY-A-rep'), company=company_a)
@@ -215,6 +239,9 @@ def _walk(config, capsys):
         type_='char', target='account.invoice').save()
     # An invoice emailed: the email kept and its PDF attached
     email, attachment = keep_email(invoices_a[0].id)
+    # A's invoices have their payment links (made at posting), and a
+    # provider's event held for review
+    event_a = keep_payment_event(company_a.id, invoices_a[0].id)
     # A's own email template (the shipped ones are shared)
     IrModel = Model.get('ir.model')
     invoice_model, = IrModel.find([('name', '=', 'account.invoice')])
@@ -325,6 +352,34 @@ def _walk(config, capsys):
     outcome = admin_b.call('model.ir.email.template.write', [own_template],
         {'subject': "Votre facture ${number}"})
     assert outcome.ok, outcome.error
+
+    # The payment links' secrets: A's administrator reads them, A's plain
+    # user (accounting, MentorSiG accountant) reads none, by any path
+    names = sorted(SECRETS)
+    outcome = admin_a.call('model.mentorsig.configuration.read', [1], names)
+    assert outcome.ok, outcome.error
+    assert {n: outcome.result[0][n] for n in names} == SECRETS
+    for method, args in [
+            ('model.mentorsig.configuration.read', ([1], names)),
+            ('model.mentorsig.configuration.read', ([1], names[:1])),
+            ('model.mentorsig.configuration.payment_link.secret.search_read',
+                ([], 0, None, None, names)),
+            ('model.mentorsig.configuration.payment_link.secret.read',
+                ([1, 2, 3], names)),
+            ('model.mentorsig.configuration.write',
+                ([1], {names[0]: 'sk_test_forged'})),
+            ('model.mentorsig.configuration.export_data',
+                ([1], names)),
+            ]:
+        outcome = user_a.call(method, *args)
+        assert not outcome.ok, (method, outcome.result)
+        assert 'CANARYA' not in outcome.text, method
+    outcome = user_a.call('model.mentorsig.configuration.read', [1],
+        ['payment_link_stripe', 'payment_link_validity'])
+    assert outcome.ok, outcome.error
+    outcome = user_a.call('model.mentorsig.payment_link.event.read',
+        [event_a], ['message'])
+    assert outcome.ok and 'CANARY-A-event' in outcome.text
 
     assert ledger.tried > 300, ledger.summary()
     assert not ledger.leaks and not ledger.changes, ledger.summary()
