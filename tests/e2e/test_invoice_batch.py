@@ -23,11 +23,18 @@ def new_drafts(rpc, count):
         [('parent', '=', None), ('rate', '=', '0.2'),
             ('company', '=', company)], 0, 1, None)
     # the customer's receivable, as the form's on_change of the party sets
+    # it (the party's own, else the company's default)
     receivable = rpc('model.party.party.read', [party],
-        ['account_receivable_used'])[0]['account_receivable_used']
+        ['account_receivable'])[0]['account_receivable']
+    if receivable is None:
+        receivable = rpc('model.account.configuration.read', [1],
+            ['default_account_receivable'])[0]['default_account_receivable']
+    address = rpc('model.party.party.read', [party],
+        ['addresses'])[0]['addresses'][0]
     today = dt.date.today().isoformat()
     vlist = [{
             'type': 'out', 'party': party, 'account': receivable,
+            'invoice_address': address,
             'invoice_date': {'__class__': 'date', 'year': int(today[:4]),
                 'month': int(today[5:7]), 'day': int(today[8:])},
             'description': "Lot e2e %d" % i,
@@ -40,10 +47,8 @@ def new_drafts(rpc, count):
                             'taxes': [['add', tax]],
                             }]]],
             } for i in range(count)]
-    ids = rpc('model.account.invoice.create', vlist)
-    # on_change-free creation: the taxes as the client would compute them
-    rpc('model.account.invoice.update_taxes', ids)
-    return ids
+    # on_change-free creation: posting computes the taxes
+    return rpc('model.account.invoice.create', vlist)
 
 
 def test_post_selected_drafts_as_a_batch(demo_server, page, output_dir):
