@@ -468,7 +468,8 @@ class Invoice(metaclass=PoolMeta):
             if not self.mentorsig_document:
                 self.mentorsig_store_documents([self])
             elif (not self.invoice_report_cache_id
-                    and self.mentorsig_company_enabled):
+                    and self.mentorsig_company_enabled
+                    and not Transaction().readonly):
                 # stored before the host's report was ours
                 self.invoice_report_cache = self.mentorsig_document
                 self.invoice_report_format = 'pdf'
