@@ -23,9 +23,10 @@ Three figures, each measured in one run against the host:
   (`Message.parse`) against the host's CAMT054 handler on the same file.
 
 The databases are the test suite's (DB_CACHE, tests/run.py): the suite's
-modules, a company, a chart, 100 customers with a signed mandate and the
-invoices, made once and cached (creating and posting invoices runs at
-about 8 per second). Each side starts from its own copy of
+modules, a company, a chart (the scenarios' cached database, so a run
+after the tests activates no module), 100 customers with a signed mandate
+and the invoices, made once and cached (creating and posting invoices runs
+at about 8 per second on an idle machine, 0.3 per second at a load of 8). Each side starts from its own copy of
 the same database; its batch and its returns are timed in their own
 transactions (the last run when trytond's lock protocol restarts one). Ends with the line
 `bench_sepa: build Xs, batch Ys, returns ratio Z (<backend>)`.
@@ -102,6 +103,30 @@ def host_group(message):
             sepa_batch_booking=True, sepa_charge_bearer='SLEV',
             sepa_bank_account_number=number(
                 message.creditor_iban, message.creditor_bic)))
+
+
+PROFILE = None  # --profile: the cProfile figures of our side's phases
+
+
+class profiled:
+    "cProfile of a phase of ours, printed when --profile is given"
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        if PROFILE:
+            import cProfile
+            self.profile = cProfile.Profile()
+            self.profile.enable()
+
+    def __exit__(self, *exc):
+        if PROFILE:
+            import pstats
+            self.profile.disable()
+            print(f"  profile of {self.name}:", flush=True)
+            pstats.Stats(self.profile, stream=sys.stdout).sort_stats(
+                'cumulative').print_stats(PROFILE)
 
 
 def best(function, rounds=3):
@@ -258,14 +283,30 @@ def setup_invoices(config, count, revenue_id, tax_id):
 
 
 def database(invoices):
+    """The bench's database: cached under the host's DB_CACHE name of
+    activate_modules(SUITE_MODULES, create_company, create_chart, prepare),
+    else made from the scenarios' cached database (the suite, a company, a
+    chart: activate_suite) with only the bench's set-up run: no module
+    activation of its own once the tests ran on these sources"""
+    from proteus import config as proteus_config
     from trytond.modules.account.tests.tools import create_chart
     from trytond.modules.company.tests.tools import create_company
-    from trytond.tests.tools import activate_modules
+    from trytond.tests import test_tryton
+    from trytond.tests.tools import _func_name
 
-    from mentorsig_suite import SUITE_MODULES
+    from mentorsig_suite import SUITE_MODULES, activate_suite
+    from mentorsig_suite import _forget_caches as forget_caches
     start = time.perf_counter()
-    config = activate_modules(SUITE_MODULES, create_company, create_chart,
-        make_prepare(invoices))
+    prepare = make_prepare(invoices)
+    name = '-'.join(sorted(SUITE_MODULES)) + '--' + '|'.join(
+        _func_name(f) for f in [create_company, create_chart, prepare])
+    if test_tryton.restore_db_cache(name):
+        forget_caches()
+        config = proteus_config.set_trytond()
+    else:
+        config = activate_suite(create_company, create_chart)
+        prepare(config=config)
+        test_tryton.backup_db_cache(name)
     print(f"  database ready in {time.perf_counter() - start:.1f}s",
         flush=True)
     return config
@@ -289,7 +330,8 @@ def ours_batch_and_returns(config):
             journal, dt.date.today(), date)
         assert kept and not left_out, left_out[:2]
         start = time.perf_counter()
-        groups = Collect.create_batches(journal, dt.date.today(), date)
+        with profiled('batch'):
+            groups = Collect.create_batches(journal, dt.date.today(), date)
         elapsed = time.perf_counter() - start
         files = [g.sepa_messages[0].message for g in groups]
         count = sum(len(g.payments) for g in groups)
@@ -303,11 +345,12 @@ def ours_batch_and_returns(config):
         pool = Pool()
         Message = pool.get('account.payment.sepa.message')
         start = time.perf_counter()
-        for data in notifications:
-            message, = Message.create([{'type': 'in', 'message': data,
-                        'company': company_id}])
-            Message.wait([message])
-            Message.do([message])
+        with profiled('returns'):
+            for data in notifications:
+                message, = Message.create([{'type': 'in', 'message': data,
+                            'company': company_id}])
+                Message.wait([message])
+                Message.do([message])
         elapsed = time.perf_counter() - start
         return elapsed, reconciled()
     returns_time, paid = in_transaction(config, returns)
@@ -413,7 +456,11 @@ def main():
     parser.add_argument('--invoices', type=int, default=1_000)
     parser.add_argument('--backend', default='both',
         choices=['sqlite', 'postgresql', 'both'])
+    parser.add_argument('--profile', type=int, default=0, metavar='N',
+        help="print the N most costly calls of our batch and returns")
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
     if args.backend == 'both':
         # one process per backend: trytond picks its backend once
         import subprocess

@@ -38,6 +38,9 @@ REASONS = [
     ('notice', "Pre-notification too short"),
     ('currency', "Not in the journal's currency"),
     ]
+WARNINGS = [
+    ('no_email', "No email address: tell the debtor another way"),
+    ]
 # payments created, submitted and applied per call: the host processes
 # a group of 1,000 on SQLite as well
 CHUNK = 1000
@@ -105,6 +108,9 @@ class CollectLine(ModelView):
     sequence_type = fields.Char("Sequence Type", readonly=True)
     reason = fields.Selection([(None, '')] + REASONS, "Left Out Because",
         readonly=True)
+    warning = fields.Selection([(None, '')] + WARNINGS, "Warning",
+        readonly=True,
+        help="Collected, but the pre-notification cannot be emailed.")
     detail = fields.Char("Detail", readonly=True)
 
 
@@ -117,6 +123,9 @@ class CollectPreview(ModelView):
     collection_date = fields.Date("Collection Date", readonly=True)
     count = fields.Integer("Debits", readonly=True)
     total = fields.Numeric("Total", digits=(16, 2), readonly=True)
+    without_email = fields.Integer("Without Email", readonly=True,
+        help="Debtors to collect who have no email address: they must be "
+        "told the amount and the date another way.")
     collected = fields.One2Many('mentorsig.sepa.collect.line', None,
         "To Collect", readonly=True)
     left_out = fields.One2Many('mentorsig.sepa.collect.line', None,
@@ -177,6 +186,8 @@ class Collect(Wizard):
             'collection_date': self.start.collection_date,
             'count': len(kept),
             'total': sum((c['amount'] for c in kept), Decimal(0)),
+            'without_email': len({c['party'] for c in kept
+                    if c.get('warning') == 'no_email'}),
             'collected': [{k: v for k, v in c.items()
                     if k not in {'line', 'reception'}} for c in kept],
             'left_out': left_out,
@@ -239,13 +250,21 @@ class Collect(Wizard):
         kept, left_out = [], []
         notice_ok = collection_date >= today + dt.timedelta(
             days=journal.sepa_prenotification_days or 0)
+        # what depends on the customer or the mandate only is read once
+        # per customer and per mandate, the invoices in one browse list
+        invoices = cls._invoices_of(lines)
+        receptions, emails, mandate_reasons, sequence_types = {}, {}, {}, {}
         for line in lines:
-            reception = next((r for r in line.party.reception_direct_debits
-                    if r.journal == journal and r.type == 'line'), None)
+            party = line.party
+            if party.id not in receptions:
+                receptions[party.id] = next(
+                    (r for r in party.reception_direct_debits
+                        if r.journal == journal and r.type == 'line'), None)
+            reception = receptions[party.id]
             if not reception:
                 continue
             mandate = reception.sepa_mandate
-            invoice = line.move.origin
+            invoice = invoices[line.move.origin.id]
             amount = line.payment_amount
             if len(invoice.lines_to_pay) == 1:
                 # a partial payment registered on the invoice (not through
@@ -258,22 +277,51 @@ class Collect(Wizard):
                 'amount': amount,
                 'mandate': mandate.id if mandate else None,
                 }
-            reason, detail = cls._left_out_reason(
-                journal, line, amount, mandate, today, notice_ok)
+            reason, detail = cls._line_left_out_reason(
+                journal, line, amount, notice_ok)
+            if not reason:
+                key = mandate.id if mandate else None, party.id
+                if key not in mandate_reasons:
+                    mandate_reasons[key] = cls._mandate_left_out_reason(
+                        journal, party, mandate, today)
+                reason, detail = mandate_reasons[key]
             if reason:
                 values.update(reason=reason, detail=detail)
                 left_out.append(values)
             else:
+                if mandate.id not in sequence_types:
+                    sequence_types[mandate.id] = mandate.sequence_type
                 values.update(
                     scheme=mandate.scheme,
-                    sequence_type=mandate.sequence_type,
+                    sequence_type=sequence_types[mandate.id],
                     line=line, reception=reception)
+                if party.id not in emails:
+                    emails[party.id] = cls._has_email(party)
+                if not emails[party.id]:
+                    values['warning'] = 'no_email'
                 kept.append(values)
         return kept, left_out
 
     @classmethod
-    def _left_out_reason(
-            cls, journal, line, amount, mandate, today, notice_ok):
+    def _has_email(cls, party):
+        "Whether the pre-notification can be emailed to party"
+        mechanism = party.contact_mechanism_get('email')
+        return bool(mechanism and mechanism.email)
+
+    @classmethod
+    def _invoices_of(cls, lines):
+        "The invoices of lines by id, browsed together"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        ids = sorted({l.move.origin.id for l in lines})
+        invoices = {}
+        for sub_ids in _chunks(ids, CHUNK):
+            invoices.update((i.id, i) for i in Invoice.browse(sub_ids))
+        return invoices
+
+    @classmethod
+    def _line_left_out_reason(cls, journal, line, amount, notice_ok):
+        "Why the line is left out whatever the mandate, or (None, None)"
         if amount is not None and amount <= 0:
             pending = [p for p in line.payments
                 if p.state not in {'failed', 'succeeded'}]
@@ -281,23 +329,30 @@ class Collect(Wizard):
                 p.group.rec_name if p.group else p.rec_name for p in pending)
         if line.payment_currency != journal.currency:
             return 'currency', line.payment_currency.code
+        if not pain008.check_amount(amount):
+            return 'amount', str(amount)
+        if not notice_ok:
+            return 'notice', str(journal.sepa_prenotification_days)
+        return None, None
+
+    @classmethod
+    def _mandate_left_out_reason(cls, journal, party, mandate, today):
+        "Why the customer's mandate cannot be used, or (None, None)"
+        if mandate and mandate.state == 'cancelled' and mandate.sepa_lapsed:
+            return 'lapsed', mandate.rec_name
         if not mandate or mandate.state != 'validated' or not (
                 mandate.account_number and mandate.account_number.active):
             return 'no_mandate', mandate.rec_name if mandate else ''
-        if not mandate.is_valid or mandate.sepa_lapsed(today):
+        if not mandate.is_valid or mandate.sepa_lapsed_at(today):
             return 'lapsed', mandate.rec_name
         bank = mandate.account_number.account.bank
         if not bank or not bank.bic:
             return 'bic', mandate.account_number.rec_name
         if journal.sepa_receivable_flavor == 'pain.008.001.08':
             address = sepa_address(
-                mandate.address or line.party.address_get())
+                mandate.address or party.address_get())
             if not address or not address.structured:
-                return 'address', line.party.rec_name
-        if not pain008.check_amount(amount):
-            return 'amount', str(amount)
-        if not notice_ok:
-            return 'notice', str(journal.sepa_prenotification_days)
+                return 'address', party.rec_name
         return None, None
 
     @classmethod

@@ -24,9 +24,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import sepa_rules
-from .exceptions import (
-    MandateReferenceError, ReturnFileError, SepaFileError)
-from .iso20022 import charset, pain008, status
+from .exceptions import ReturnFileError, SepaFileError
+from .iso20022 import pain008, status
 
 OUR_VERSIONS = {'pain.008.001.08', 'pain.008.001.02'}
 # what account_payment_sepa renders with its own templates
@@ -96,6 +95,32 @@ class Journal(metaclass=PoolMeta):
             ],
         help="How many days before the collection the debtor is told the "
         "amount and the date.")
+    sepa_reject_fee_product = fields.Many2One('product.product',
+        "Reject Fee",
+        domain=[
+            ('type', '=', 'service'),
+            ('salable', '=', True),
+            ],
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
+        states={
+            'invisible': Eval('process_method') != 'sepa',
+            },
+        help="Invoice this service to the customer whose direct debit the "
+        "bank rejects or returns (leave empty to charge nothing).")
+    sepa_reject_fee_amount = fields.Numeric("Reject Fee Amount",
+        digits=(16, 2),
+        domain=['OR',
+            ('sepa_reject_fee_amount', '=', None),
+            ('sepa_reject_fee_amount', '>', 0),
+            ],
+        states={
+            'invisible': ~Eval('sepa_reject_fee_product'),
+            },
+        help="The price of the reject fee, excluding taxes; empty for the "
+        "product's list price.")
 
     @classmethod
     def __setup__(cls):
@@ -224,10 +249,25 @@ class Payment(metaclass=PoolMeta):
             },
         help="When the debtor was told the amount and the date.")
 
+    sepa_reject_fee_invoice = fields.Many2One('account.invoice',
+        "Reject Fee Invoice", readonly=True,
+        states={
+            'invisible': ~Eval('sepa_reject_fee_invoice'),
+            },
+        help="The invoice of the fee charged for the bank's reject.")
+
+    @classmethod
+    def write(cls, *args):
+        # the host saves the payments of a batch (process_sepa, the
+        # clearing's update_reconciled) through save, which writes each
+        # payment alone: one UPDATE per payment for the same few values
+        super().write(*merge_writes(args))
+
     @classmethod
     def copy(cls, payments, default=None):
         default = default.copy() if default else {}
         default.setdefault('sepa_prenotified')
+        default.setdefault('sepa_reject_fee_invoice')
         return super().copy(payments, default=default)
 
     @property
@@ -307,6 +347,8 @@ class Payment(metaclass=PoolMeta):
                         ]):
                 by_id[payment.sepa_end_to_end_id] = payment
         failures = {}  # payment -> (code, information)
+        # whole files rejected are the creditor's mistake: no fee
+        file_rejects = set()
         to_succeed = defaultdict(list)  # value date -> payments
         for rejection in report.rejections:
             groups = Group.search([
@@ -324,6 +366,7 @@ class Payment(metaclass=PoolMeta):
                             == rejection.payment_info_id):
                         failures[payment] = (
                             rejection.reason, '/RTYP/RJCT')
+                        file_rejects.add(payment)
         for transaction in report.transactions:
             payment = by_id.get(transaction.end_to_end_id)
             if not payment:
@@ -333,9 +376,11 @@ class Payment(metaclass=PoolMeta):
                     to_succeed[transaction.date].append(payment)
             elif transaction.status == 'rejected':
                 failures[payment] = (transaction.reason, '/RTYP/RJCT')
+                file_rejects.discard(payment)
             else:
                 failures[payment] = (
                     transaction.reason, transaction.information or '')
+                file_rejects.discard(payment)
         to_fail = []
         for payment, (code, information) in failures.items():
             if payment.state not in {'processing', 'succeeded'}:
@@ -357,40 +402,97 @@ class Payment(metaclass=PoolMeta):
             in status.MANDATE_ENDING_REASONS}
         if ending:
             Mandate.cancel(list(ending))
+        cls.sepa_invoice_reject_fees(
+            [p for p in to_fail if p not in file_rejects])
         return sum(len(p) for p in to_succeed.values()), len(to_fail)
+
+    @classmethod
+    def sepa_invoice_reject_fees(cls, payments):
+        """Invoice (posted) the reject fee of each payment's bank profile,
+        once per payment"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoices, to_save = [], []
+        for payment in payments:
+            invoice = payment._get_sepa_reject_fee_invoice()
+            if invoice:
+                invoices.append(invoice)
+                payment.sepa_reject_fee_invoice = invoice
+                to_save.append(payment)
+        if invoices:
+            Invoice.save(invoices)
+            Invoice.post(invoices)
+            cls.save(to_save)
+        return invoices
+
+    def _get_sepa_reject_fee_invoice(self):
+        "The unsaved invoice of the reject fee of the payment, or None"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('account.invoice.line')
+        Date = pool.get('ir.date')
+        journal = self.journal
+        product = journal.sepa_reject_fee_product
+        if not product or self.sepa_reject_fee_invoice:
+            return None
+        party = self.party
+        with Transaction().set_context(company=self.company.id):
+            today = Date.today()
+        invoice = Invoice(company=self.company, type='out', party=party,
+            invoice_address=party.address_get(type='invoice'),
+            currency=self.currency, account=party.account_receivable_used,
+            invoice_date=today, payment_term=party.customer_payment_term)
+        invoice.set_journal()
+        line = Line(invoice=invoice, type='line', product=product,
+            quantity=1)
+        line.on_change_invoice()
+        line.on_change_product()
+        if journal.sepa_reject_fee_amount is not None:
+            line.unit_price = journal.sepa_reject_fee_amount
+        language = party.lang.code if party.lang else None
+        with Transaction().set_context(language=language):
+            line.description = gettext(
+                'mentorsig_sepa.msg_reject_fee_description',
+                product=Pool().get('product.product')(product.id).rec_name,
+                reference=self._sepa_reject_fee_reference(),
+                reason=self.sepa_return_reason_code or '')
+        invoice.lines = [line]
+        return invoice
+
+    def _sepa_reject_fee_reference(self):
+        origin = self.line.move.origin if self.line and self.line.move \
+            else None
+        number = getattr(origin, 'number', None)
+        return number or self.sepa_remittance_information or self.rec_name
+
+
+def merge_writes(args):
+    """The (records, values, ...) arguments of a write, the records that
+    are given the same values in one pair (in the order of their first
+    pair), when no record is in two pairs; else args as they are"""
+    if len(args) <= 2:
+        return args
+    groups, seen = {}, set()
+    for records, values in zip(args[::2], args[1::2]):
+        ids = {r.id for r in records}
+        if not seen.isdisjoint(ids):
+            return args
+        seen |= ids
+        try:
+            # 1 == True == Decimal(1): the type is in the key
+            key = tuple(sorted(
+                    (k, type(v), v) for k, v in values.items()))
+            hash(key)
+        except TypeError:  # lists of x2many actions: written alone
+            key = object()
+        groups.setdefault(key, ([], values))[0].extend(records)
+    return tuple(x for pair in groups.values() for x in pair)
 
 
 def _chunks(values, size):
     values = list(values)
     for i in range(0, len(values), size):
         yield values[i:i + size]
-
-
-class Mandate(metaclass=PoolMeta):
-    __name__ = 'account.payment.sepa.mandate'
-
-    @classmethod
-    def validate_fields(cls, mandates, field_names):
-        super().validate_fields(mandates, field_names)
-        if field_names and 'identification' not in field_names:
-            return
-        for mandate in mandates:
-            if (mandate.identification
-                    and not charset.is_identifier(mandate.identification)):
-                raise MandateReferenceError(gettext(
-                        'mentorsig_sepa.msg_mandate_reference_invalid',
-                        reference=mandate.identification))
-
-    @property
-    def sepa_last_use(self):
-        "The last collection, or the signature when never used"
-        dates = [p.date for p in self.payments
-            if p.state in {'processing', 'succeeded'}]
-        return max(dates, default=self.signature_date)
-
-    def sepa_lapsed(self, today):
-        return self.type == 'recurrent' and sepa_rules.mandate_lapsed(
-            self.sepa_last_use, today)
 
 
 class Message(metaclass=PoolMeta):
