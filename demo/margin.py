@@ -65,10 +65,10 @@ def create_suppliers(eur, products):
 
 
 def grant_margin(logins):
-    "The demo's accountant sees costs and margins"
+    "The demo's accountant and salesperson see costs and margins"
     Group = Model.get('res.group')
     User = Model.get('res.user')
     margin, = Group.find([('name', '=', "Margin")])
     for user in User.find([('login', 'in', logins)]):
-        user.groups.append(margin)
+        user.groups.append(Group(margin.id))
         user.save()

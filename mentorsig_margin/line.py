@@ -28,6 +28,43 @@ RATE_DIGITS = (16, 4)
 COST_INPUTS = {'product', 'quantity', 'unit', 'cost_source', 'unit_cost'}
 
 
+def copy_hidden(cls, records, default, copy, names, write_back=None):
+    """Copy records for a user who may not write the fields names (costs
+    outside the Margin group): the copy is made without them, then the
+    server writes their values, by write_back(records, copies) or as they
+    are on the originals.
+
+    The host's copy creates its records with every field of the originals,
+    so that a user without the field's access could not duplicate them at
+    all."""
+    pool = Pool()
+    FieldAccess = pool.get('ir.model.field.access')
+    transaction = Transaction()
+    default = dict(default or {})
+    names = [n for n in names if n not in default]
+    if (not transaction.user or not transaction.check_access or not names
+            or FieldAccess.check(
+                cls.__name__, names, 'write', raise_exception=False)):
+        return copy(records, default=default)
+    defaults = cls.default_get(names, with_rec_name=False)
+    for name in names:
+        # the host's copy leaves out a value equal to the default
+        default[name] = defaults.get(name)
+    copies = copy(records, default=default)
+    with without_check_access():
+        if write_back:
+            write_back(records, copies)
+        else:
+            to_write = []
+            for record, record_copy in zip(records, copies):
+                values = {n: getattr(getattr(record, n), 'id',
+                        getattr(record, n)) for n in names}
+                to_write.extend(([record_copy], values))
+            if to_write:
+                cls.write(*to_write)
+    return copies
+
+
 class MarginLineMixin:
     __slots__ = ()
 
@@ -165,6 +202,11 @@ class MarginLineMixin:
         lines = super().create(vlist)
         cls.set_unit_costs(lines)
         return lines
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        return copy_hidden(
+            cls, lines, default, super().copy, ['cost_source', 'unit_cost'])
 
     @classmethod
     def write(cls, *args):

@@ -25,6 +25,7 @@ from trytond.transaction import Transaction
 
 from . import cost_rules
 from .configuration import COST_STRATEGIES
+from .line import copy_hidden
 
 STRATEGY_OVERRIDES = [(None, "")] + COST_STRATEGIES
 
@@ -50,6 +51,22 @@ class Template(metaclass=PoolMeta):
 
 class Product(metaclass=PoolMeta):
     __name__ = 'product.product'
+
+    @classmethod
+    def copy(cls, products, default=None):
+        # The host's cost prices are read and written by the Margin group
+        # only (product.xml): a product manager without it duplicates the
+        # product with its costs all the same
+        def write_back(products, copies):
+            for product, product_copy in zip(products, copies):
+                # each company's cost, on the value the copy was made with
+                for cost in product.cost_prices:
+                    product_copy.set_multivalue(
+                        'cost_price', cost.cost_price,
+                        company=cost.company.id if cost.company else None)
+        return copy_hidden(
+            cls, products, default, super().copy,
+            ['cost_price', 'cost_prices'], write_back)
 
     def margin_cost_strategy_used(self):
         "The strategy for the company of the context"
