@@ -4,7 +4,7 @@
 (test or live), the link validity and the public address.
 
 The secrets (Stripe's secret key and webhook signing secret, Paybox's HMAC
-key) live in their own company-value model that only the group
+key, PayPal's client id, secret and webhook id) live in their own company-value model that only the group
 *MentorSiG Administration* reads or writes, and their fields on the
 configuration are closed to everyone else (ir.model.field.access)."""
 import urllib.parse
@@ -19,20 +19,25 @@ from trytond.transaction import Transaction
 from .exceptions import PaymentLinkConfigurationError
 from .providers import paybox
 
-PROVIDERS = ['stripe', 'paybox']
+PROVIDERS = ['stripe', 'paypal', 'paybox']
 MODES = [('test', "Test"), ('live', "Live")]
+PAYPAL_MODES = [('sandbox', "Sandbox"), ('live', "Live")]
 MAXIMUM_VALIDITY_DAYS = 365
 DEFAULT_VALIDITY_DAYS = 60
 SECRET_FIELDS = {
     'payment_link_stripe_secret_key', 'payment_link_stripe_webhook_secret',
-    'payment_link_paybox_hmac_key'}
+    'payment_link_paybox_hmac_key',
+    'payment_link_paypal_client_id', 'payment_link_paypal_secret',
+    'payment_link_paypal_webhook_id'}
 LINK_FIELDS = {
     'payment_link_stripe', 'payment_link_paybox', 'payment_link_validity',
     'payment_link_base_url',
     'payment_link_stripe_method',
     'payment_link_paybox_mode', 'payment_link_paybox_method',
     'payment_link_paybox_site', 'payment_link_paybox_rank',
-    'payment_link_paybox_identifier', 'payment_link_paybox_public_key'}
+    'payment_link_paybox_identifier', 'payment_link_paybox_public_key',
+    'payment_link_paypal', 'payment_link_paypal_mode',
+    'payment_link_paypal_method'}
 
 _method_domain = [
     ('company', '=', Eval('context', {}).get('company', -1)),
@@ -44,6 +49,8 @@ payment_link_stripe = fields.Boolean(
     "Stripe (card)", help="Offer card payment through Stripe.")
 payment_link_paybox = fields.Boolean(
     "Paybox (Verifone)", help="Offer card payment through Paybox.")
+payment_link_paypal = fields.Boolean(
+    "PayPal", help="Offer payment through PayPal (account or card).")
 payment_link_validity = fields.Integer(
     "Link Validity", required=True,
     help="Number of days a payment link stays usable after the invoice's "
@@ -80,6 +87,25 @@ payment_link_paybox_hmac_key = fields.Char(
 payment_link_paybox_public_key = fields.Text(
     "Paybox Public Key",
     help="Paybox's RSA public key (PEM) that signs its notifications.")
+payment_link_paypal_mode = fields.Selection(
+    PAYPAL_MODES, "PayPal Mode", required=True,
+    help="Sandbox: PayPal's test platform, nothing charged.")
+payment_link_paypal_method = fields.Many2One(
+    'account.invoice.payment.method', "PayPal Payment Method",
+    domain=_method_domain,
+    help="Books what PayPal confirms: its journal and account (the PayPal "
+    "balance).")
+payment_link_paypal_client_id = fields.Char(
+    "PayPal Client ID", strip=False,
+    help="The client ID of the REST app made in PayPal's developer "
+    "dashboard (sandbox or live, as the mode).")
+payment_link_paypal_secret = fields.Char(
+    "PayPal Secret", strip=False,
+    help="The secret of that REST app.")
+payment_link_paypal_webhook_id = fields.Char(
+    "PayPal Webhook ID", strip=False,
+    help="The ID PayPal gave the webhook made on the endpoint below; "
+    "PayPal's verification of every event needs it.")
 
 
 class Configuration(metaclass=PoolMeta):
@@ -100,6 +126,20 @@ class Configuration(metaclass=PoolMeta):
             "checkout.session.completed, payment_intent.succeeded, "
             "charge.refunded and charge.dispute.created."),
         'get_payment_link_stripe_webhook_url')
+    payment_link_paypal = fields.MultiValue(payment_link_paypal)
+    payment_link_paypal_mode = fields.MultiValue(payment_link_paypal_mode)
+    payment_link_paypal_method = fields.MultiValue(payment_link_paypal_method)
+    payment_link_paypal_client_id = fields.MultiValue(
+        payment_link_paypal_client_id)
+    payment_link_paypal_secret = fields.MultiValue(payment_link_paypal_secret)
+    payment_link_paypal_webhook_id = fields.MultiValue(
+        payment_link_paypal_webhook_id)
+    payment_link_paypal_webhook_url = fields.Function(fields.Char(
+            "PayPal Webhook Endpoint",
+            help="The address to give PayPal for the events "
+            "CHECKOUT.ORDER.APPROVED, PAYMENT.CAPTURE.COMPLETED, "
+            "PAYMENT.CAPTURE.REFUNDED and PAYMENT.CAPTURE.REVERSED."),
+        'get_payment_link_paypal_webhook_url')
     payment_link_paybox_mode = fields.MultiValue(payment_link_paybox_mode)
     payment_link_paybox_method = fields.MultiValue(payment_link_paybox_method)
     payment_link_paybox_site = fields.MultiValue(payment_link_paybox_site)
@@ -128,13 +168,23 @@ class Configuration(metaclass=PoolMeta):
     def default_payment_link_paybox_mode(cls, **pattern):
         return 'test'
 
-    def get_payment_link_stripe_webhook_url(self, name):
+    @classmethod
+    def default_payment_link_paypal_mode(cls, **pattern):
+        return 'sandbox'
+
+    def _webhook_url(self, provider):
         company = Transaction().context.get('company')
         if company is None:
             return None
         return payment_link_url(
             self.get_multivalue('payment_link_base_url', company=company),
-            'webhook/stripe/%d' % company)
+            'webhook/%s/%d' % (provider, company))
+
+    def get_payment_link_stripe_webhook_url(self, name):
+        return self._webhook_url('stripe')
+
+    def get_payment_link_paypal_webhook_url(self, name):
+        return self._webhook_url('paypal')
 
     def enabled_payment_providers(self, company=None):
         """The names of the providers offered on payment pages: enabled
@@ -147,6 +197,10 @@ class Configuration(metaclass=PoolMeta):
         if (value('stripe') and value('stripe_secret_key')
                 and value('stripe_method')):
             providers.append('stripe')
+        if (value('paypal') and value('paypal_client_id')
+                and value('paypal_secret') and value('paypal_webhook_id')
+                and value('paypal_method')):
+            providers.append('paypal')
         if (value('paybox') and value('paybox_hmac_key')
                 and value('paybox_site') and value('paybox_rank')
                 and value('paybox_identifier')
@@ -178,6 +232,9 @@ class ConfigurationPaymentLink(ModelSQL, CompanyValueMixin):
     payment_link_paybox_rank = payment_link_paybox_rank
     payment_link_paybox_identifier = payment_link_paybox_identifier
     payment_link_paybox_public_key = payment_link_paybox_public_key
+    payment_link_paypal = payment_link_paypal
+    payment_link_paypal_mode = payment_link_paypal_mode
+    payment_link_paypal_method = payment_link_paypal_method
 
     @classmethod
     def default_payment_link_validity(cls):
@@ -186,6 +243,10 @@ class ConfigurationPaymentLink(ModelSQL, CompanyValueMixin):
     @classmethod
     def default_payment_link_paybox_mode(cls):
         return 'test'
+
+    @classmethod
+    def default_payment_link_paypal_mode(cls):
+        return 'sandbox'
 
     @classmethod
     def validate_fields(cls, records, field_names):
@@ -217,6 +278,9 @@ class ConfigurationPaymentLinkSecret(ModelSQL, CompanyValueMixin):
     payment_link_stripe_secret_key = payment_link_stripe_secret_key
     payment_link_stripe_webhook_secret = payment_link_stripe_webhook_secret
     payment_link_paybox_hmac_key = payment_link_paybox_hmac_key
+    payment_link_paypal_client_id = payment_link_paypal_client_id
+    payment_link_paypal_secret = payment_link_paypal_secret
+    payment_link_paypal_webhook_id = payment_link_paypal_webhook_id
 
     @classmethod
     def validate_fields(cls, records, field_names):

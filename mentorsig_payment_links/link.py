@@ -11,9 +11,13 @@ two processes at once."""
 import datetime as dt
 import logging
 import secrets
+import zlib
 from decimal import Decimal
 
 import trytond.config as config
+from sql import Literal
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from mentorsig_invoicing.credit import reconcile_when_settled, split_line
@@ -23,11 +27,15 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import tokens
+
+# The advisory lock of provider events on PostgreSQL (any fixed 64-bit key)
+EVENT_LOCK = zlib.crc32(b'mentorsig.payment_link.event')
 from .configuration import payment_link_url
 
 logger = logging.getLogger(__name__)
 
-PROVIDERS = [('stripe', "Stripe"), ('paybox', "Paybox (Verifone)")]
+PROVIDERS = [
+    ('stripe', "Stripe"), ('paypal', "PayPal"), ('paybox', "Paybox (Verifone)")]
 
 
 class PaymentLink(ModelSQL, ModelView):
@@ -260,6 +268,7 @@ class PaymentEvent(ModelSQL, ModelView):
         return the event's state ('duplicate' for a replay)"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        cls._serialize()
         if cls.seen(provider, confirmation.event_id):
             return 'duplicate'
         values = {
@@ -304,6 +313,38 @@ class PaymentEvent(ModelSQL, ModelView):
             booking=confirmation.booking if state == 'booked' else None)
         cls.create([values])
         return state
+
+    @classmethod
+    def _serialize(cls):
+        """One provider event at a time, so that a delivery of the same
+        event committed meanwhile is seen, not booked twice nor refused by
+        the unique constraints; called before the provider is asked
+        anything (a capture is not asked twice).
+
+        PostgreSQL: an advisory lock of the transaction; a delivery that
+        had to wait for it raises an operational error, so that trytond
+        starts its request again in a new transaction, whose snapshot
+        holds what the other delivery committed (trytond's transactions
+        are repeatable-read: the snapshot was taken before the wait).
+        SQLite has no row locks (Invoice.lock is a no-op there): its
+        database write lock is taken before the first read."""
+        if backend.name == 'postgresql':
+            cursor = Transaction().connection.cursor()
+            cursor.execute(
+                'SELECT pg_try_advisory_xact_lock(%s)', (EVENT_LOCK,))
+            (locked,), = cursor.fetchall()
+            if not locked:
+                cursor.execute(
+                    'SELECT pg_advisory_xact_lock(%s)', (EVENT_LOCK,))
+                raise backend.DatabaseOperationalError(
+                    "provider event received meanwhile: start again")
+            return
+        if backend.name != 'sqlite':
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.id], [table.id], where=Literal(False)))
 
     @classmethod
     def _invoice_of(cls, company, provider, confirmation):

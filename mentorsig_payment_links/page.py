@@ -57,8 +57,10 @@ STRINGS = {
         'valid_until': "Ce lien est valable jusqu'au %s.",
         },
     }
-PROVIDER_NAMES = {'stripe': "Stripe (carte)", 'paybox': "Paybox (carte)"}
-PROVIDER_NAMES_EN = {'stripe': "Stripe (card)", 'paybox': "Paybox (card)"}
+PROVIDER_NAMES = {'stripe': "Stripe (carte)", 'paypal': "PayPal",
+    'paybox': "Paybox (carte)"}
+PROVIDER_NAMES_EN = {'stripe': "Stripe (card)", 'paypal': "PayPal",
+    'paybox': "Paybox (card)"}
 
 HEADERS = {
     'Content-Security-Policy': (

@@ -8,6 +8,11 @@ from decimal import Decimal
 class ProviderError(Exception):
     "The provider could not be reached or refused the call"
 
+    def __init__(self, message, status=None, issue=None):
+        super().__init__(message)
+        self.status = status  # the HTTP status it answered, if any
+        self.issue = issue  # the provider's error code, if it gave one
+
 
 @dataclass
 class Confirmation:

@@ -10,15 +10,14 @@ import urllib.error
 import urllib.request
 
 from playwright.sync_api import expect
-from sao_client import RPC, current_form, login
+from sao_client import RPC, current_form, login, open_url
 from provider_servers import checkout_completed, signed
 
 from demo.build import DEMO_STRIPE_WEBHOOK_SECRET
 
 
 def open_invoice(page, server, invoice_id):
-    page.evaluate('url => { window.location.hash = url; }',
-        '%s/model/account.invoice/%d' % (server.database.name, invoice_id))
+    open_url(page, server, 'model/account.invoice/%d' % invoice_id)
     expect(current_form(page).locator('input[name="number"]')).to_be_attached()
 
 

@@ -56,6 +56,21 @@ class MentorsigPaymentLinksTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 Configuration(1).enabled_payment_providers(),
                 ['stripe', 'paybox'])
+            # PayPal needs its app's credentials and its webhook's id
+            config.payment_link_paypal = True
+            config.payment_link_paypal_client_id = 'AcL1ent'
+            config.payment_link_paypal_secret = 'EKs3cret'
+            config.payment_link_paypal_method = method
+            config.save()
+            self.assertEqual(
+                Configuration(1).enabled_payment_providers(),
+                ['stripe', 'paybox'])
+            config.payment_link_paypal_webhook_id = '8PT597110X687430L'
+            config.save()
+            self.assertEqual(
+                Configuration(1).enabled_payment_providers(),
+                ['stripe', 'paypal', 'paybox'])
+            self.assertEqual(config.payment_link_paypal_mode, 'sandbox')
         with set_company(company2):
             self.assertEqual(
                 Configuration(1).enabled_payment_providers(), [])

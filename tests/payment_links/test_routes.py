@@ -14,87 +14,25 @@ import urllib.parse
 from decimal import Decimal
 
 import pytest
-from proteus import Model, Wizard
+from proteus import Model
 from pypdf import PdfReader
 from werkzeug.test import Client
 
 import trytond.config as config
-from trytond.modules.account.tests.tools import (
-    create_chart, create_fiscalyear, create_tax, get_accounts)
-from trytond.modules.account_invoice.tests.tools import (
-    set_fiscalyear_invoice_sequences)
+from trytond.modules.account.tests.tools import create_chart
 from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.transaction import Transaction
 
 from mentorsig_suite import activate_suite
+from payment_link_books import (
+    BASE, at_once, books, make_link, path, post_invoice, reload,
+    shared_database, switch_company)
 from provider_servers import (
     StripeAPI, checkout_completed, signed, stripe_event)
 
 SECRET_A, SECRET_B = 'whsec_A_secret', 'whsec_B_secret'
-BASE = 'https://pay.example.com'
-
-
-def switch_company(proteus, company):
-    User = Model.get('res.user')
-    admin = User(proteus.user)
-    admin.company = company
-    admin.save()
-    proteus._context = User.get_preferences(True, {})
-
-
-def books(company, secret, name):
-    "A year, 20 % VAT, a Stripe method and the company's Stripe keys"
-    fiscalyear = set_fiscalyear_invoice_sequences(
-        create_fiscalyear(company))
-    fiscalyear.click('create_period')
-    accounts = get_accounts(company)
-    tax = create_tax(Decimal('.20'), company=company)
-    tax.save()
-    party = company.party
-    Journal = Model.get('account.journal')
-    Method = Model.get('account.invoice.payment.method')
-    journal, = Journal.find([('type', '=', 'cash')], limit=1)
-    method = Method(name="Stripe %s" % name, journal=journal,
-        company=company, credit_account=accounts['cash'],
-        debit_account=accounts['cash'])
-    method.save()
-    Configuration = Model.get('mentorsig.configuration')
-    configuration = Configuration(1)
-    configuration.enabled = True
-    configuration.payment_link_stripe = True
-    configuration.payment_link_stripe_secret_key = 'sk_test_%s' % name
-    configuration.payment_link_stripe_webhook_secret = secret
-    configuration.payment_link_stripe_method = method
-    configuration.payment_link_base_url = BASE
-    configuration.save()
-    return party, accounts, tax
-
-
-def post_invoice(customer, accounts, tax, price):
-    Invoice = Model.get('account.invoice')
-    invoice = Invoice(type='out', party=customer)
-    line = invoice.lines.new()
-    line.account = Model.get('account.account')(accounts['revenue'].id)
-    line.description = "Conseil"
-    line.quantity = 1
-    line.unit_price = price
-    line.taxes.append(Model.get('account.tax')(tax.id))
-    invoice.click('post')
-    return invoice
-
-
-def make_link(invoice):
-    "The Payment Link button: the address, shown once"
-    wizard = Wizard('mentorsig.payment_link.make', [invoice])
-    url = wizard.form.url
-    wizard.execute('end')
-    return url
-
-
-def path(url):
-    "The route of a link, whatever the public address (a reverse proxy)"
-    assert url.startswith(BASE + '/' + urllib.parse.quote(DB_NAME) + '/')
-    return url[len(BASE):]
 
 
 @pytest.fixture(scope='module')
@@ -176,11 +114,6 @@ def start_checkout(world, url):
         'https://checkout.stripe.com/')
     assert len(api.requests) == before + 1
     return api.session(api.requests[-1]['form'], 1)
-
-
-def reload(invoice):
-    invoice.reload()
-    return invoice
 
 
 def test_document_has_the_link_and_until_when(world):
@@ -295,6 +228,8 @@ def test_partial_payment_then_currency_and_overpayment_held(world):
     assert invoice.amount_to_pay == Decimal('70.00')
     # the page asks for what is left
     assert '70,00' in world['http'].get(path(url)).get_data(as_text=True)
+    # and so does a new checkout: Stripe is asked for 70.00, not 120.00
+    assert start_checkout(world, url)['amount_total'] == 7000
     # paid in pounds: held, nothing booked
     event = checkout_completed(session, amount=7000, currency='gbp',
         payment_intent='pi_p2', event_id='evt_p2')
@@ -493,3 +428,41 @@ def _books_of(invoice):
     "The revenue account and tax of an invoice's first line"
     line = invoice.lines[0]
     return {'revenue': line.account}, line.taxes[0]
+
+
+def test_one_payment_told_three_times_at_once(world):
+    """checkout.session.completed delivered twice and the same payment's
+    payment_intent.succeeded, at once, by threads against the real route
+    (last: on PostgreSQL it initialises the pool again): each delivery a
+    204, whichever waits for the others' locks, one payment"""
+    from trytond.wsgi import app
+    first = world['invoices'][0]
+    invoice = post_invoice(first.party, *_books_of(first), Decimal('100'))
+    url = make_link(invoice)
+    session = start_checkout(world, url)
+    completed = checkout_completed(session, payment_intent='pi_RACE',
+        event_id='evt_RACE')
+    intent = stripe_event('payment_intent.succeeded', {
+            'id': 'pi_RACE', 'object': 'payment_intent',
+            'amount_received': 12000, 'currency': session['currency'],
+            'metadata': session['metadata']}, 'evt_RACE_intent')
+    deliveries = [signed(e, SECRET_A) for e in [completed, completed, intent]]
+    with shared_database() as name:
+        route = '/%s/mentorsig_payment_links/webhook/stripe/%d' % (
+            urllib.parse.quote(name), world['a'].id)
+        responses = at_once(app, [
+                lambda http, body=body, header=header: http.post(route,
+                    data=body, headers={'Stripe-Signature': header,
+                        'Content-Type': 'application/json'})
+                for body, header in deliveries])
+        assert [r.status_code for r in responses] == [204, 204, 204]
+        with Transaction().start(name, 0, readonly=True):
+            pool = Pool()
+            Invoice = pool.get('account.invoice')
+            Event = pool.get('mentorsig.payment_link.event')
+            paid = Invoice(invoice.id)
+            assert paid.state == 'paid' and len(paid.payment_lines) == 1
+            received = Event.search([('invoice', '=', invoice.id)])
+            assert sorted(e.state for e in received) == ['booked', 'ignored']
+            booked, = [e for e in received if e.state == 'booked']
+            assert booked.amount == Decimal('120')
