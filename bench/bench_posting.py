@@ -91,32 +91,16 @@ def host_modules():
 def prepare(config):
     """Company identifiers (legal mentions), fiscal year with its invoice
     sequences, a 20 % VAT, 10 customers and 5 products"""
-    from bench_books import open_books
+    from bench_books import create_products, open_books
     from proteus import Model
 
+    # open_books enables MentorSiG for the company where it is activated
     company, accounts, tax = open_books()
-    if Model.get('ir.model').find([('name', '=', 'mentorsig.configuration')]):
-        # ours: MentorSiG on for the company, as in production
-        mentorsig = Model.get('mentorsig.configuration')(1)
-        mentorsig.enabled = True
-        mentorsig.save()
     Party = Model.get('party.party')
     for i in range(10):
         customer = Party(name=f"Client {i}")
         customer.save()
-    Category = Model.get('product.category')
-    category = Category(name="Bench", accounting=True)
-    category.account_revenue = accounts['revenue']
-    category.customer_taxes.append(tax)
-    category.save()
-    Uom = Model.get('product.uom')
-    unit, = Uom.find([('name', '=', 'Unit')])
-    Template = Model.get('product.template')
-    for i in range(LINES):
-        template = Template(name=f"Produit {i}", type='service',
-            default_uom=unit, account_category=category,
-            list_price=Decimal(10 * (i + 1)))
-        template.save()
+    create_products(accounts, tax, LINES)
 
 
 def build(modules):
@@ -283,7 +267,11 @@ def post(config, ids, batch, locks, tasks=True, bulk=False):
     for post_batch in batches:
         statements = []
         wall, cpu = time.perf_counter(), time.process_time()
-        in_transaction(config, post_batch, statements, locks)
+        # the bulk path takes its locks in transactions of its own: the
+        # calling transaction must not hold them already (PostgreSQL
+        # refuses a second NOWAIT lock on the same rows)
+        in_transaction(config, post_batch, statements,
+            {} if bulk else locks)
         posting[0] += time.perf_counter() - wall
         posting[1] += time.process_time() - cpu
         posting[2] += len(statements)
@@ -464,6 +452,10 @@ def main():
     for name in ['sql post', 'sql documents']:
         print(f"  {name[4:]}: SQL statements per invoice, host "
             f"{results['host'][name]:.0f}, ours {results['ours'][name]:.0f}")
+    # this backend's line (the parent's run ends with PostgreSQL's)
+    print(f"bench_posting: post ratio {ratios['post']:.2f}, "
+        f"post+documents ratio {ratios['post + documents']:.2f} "
+        f"({args.backend})")
     print('FIGURES ' + json.dumps(ratios), flush=True)
     return 0
 

@@ -24,6 +24,7 @@ from trytond.transaction import Transaction, inactive_records
 from mentorsig_invoicing.access import check_records
 
 from . import extra_field_rules as rules
+from .columns import ExtraFieldColumnsMixin
 from .exceptions import (
     ExtraFieldDefinitionError, ExtraFieldDeleteWarning, ExtraFieldValueError)
 
@@ -302,8 +303,9 @@ class ExtraField(
         super().delete(records)
 
 
-class ExtraFieldsMixin:
-    "Add the extra fields of the company to a model"
+class ExtraFieldsMixin(ExtraFieldColumnsMixin):
+    """Add the extra fields of the company to a model, as a Dict and as
+    filters and columns of its lists (see columns.py)"""
     __slots__ = ()
 
     extra_fields = fields.Dict(
@@ -318,9 +320,14 @@ class ExtraFieldsMixin:
     def __setup__(cls):
         super().__setup__()
         cls.extra_fields.domain = [
-            ('target', '=', cls.__name__),
+            ('target', '=', cls._extra_fields_target()),
             ('company', '=', cls._extra_fields_company_pyson()),
             ]
+
+    @classmethod
+    def _extra_fields_target(cls):
+        "The target of the definitions of the model's values"
+        return cls.__name__
 
     @classmethod
     def _extra_fields_company_pyson(cls):
@@ -336,7 +343,8 @@ class ExtraFieldsMixin:
         company = Transaction().context.get('company')
         values = {
             d.name: d.default
-            for d in ExtraField.definitions(cls.__name__, company)}
+            for d in ExtraField.definitions(
+                cls._extra_fields_target(), company)}
         return values or None
 
     def _extra_fields_definitions(self):
@@ -344,7 +352,7 @@ class ExtraFieldsMixin:
         pool = Pool()
         ExtraField = pool.get('mentorsig.extra_field')
         return ExtraField.all_definitions(
-            self.__name__, self._extra_fields_company())
+            self._extra_fields_target(), self._extra_fields_company())
 
     @classmethod
     def _extra_fields_definitions_of(cls, records):
@@ -353,7 +361,8 @@ class ExtraFieldsMixin:
         pool = Pool()
         ExtraField = pool.get('mentorsig.extra_field')
         companies = [r._extra_fields_company() for r in records]
-        definitions = ExtraField.all_definitions_of(cls.__name__, companies)
+        definitions = ExtraField.all_definitions_of(
+            cls._extra_fields_target(), companies)
         return [definitions.get(int(c), {}) if c else {} for c in companies]
 
     def extra_fields_display(self, printable=False):

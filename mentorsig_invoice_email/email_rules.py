@@ -6,6 +6,17 @@ The templates are the host's `ir.email.template` records: their subject
 and body are Genshi text templates (the syntax the host checks when a
 template is saved), so `${customer}` is a placeholder and a line starting
 with `#if payment_link` ... `#end` is shown only when there is a link.
+
+What is due now is said by the email, not by the PDF.  A posted
+invoice's document is frozen at its posting (its bytes and SHA-256 are
+the legal archive, and a copy already sent must match it), so a copy
+sent after a payment would still show the full amount and its EPC QR
+code.  Changing the attached PDF (a payment slip drawn into it, the QR
+code taken off once paid) would change posted bytes, which is refused;
+so the PDF stays as posted and `${amount_due_text}` states the situation
+at the time of sending: the amount due and when, what was already paid
+and what is still due, or that the invoice is paid and nothing is due.
+The payment link (mentorsig_payment_links) asks for what is due now too.
 """
 import html
 import re
@@ -21,7 +32,49 @@ from mentorsig_invoicing.document.strings import Formatter
 PLACEHOLDERS = (
     'customer', 'number', 'invoice_date', 'amount', 'amount_due',
     'amount_paid', 'due_date', 'company', 'reference', 'payment_link',
+    'amount_due_text',
     )
+
+# The sentence of ${amount_due_text}, by language: what is due at the
+# time of sending (see the module's docstring)
+DUE_TEXTS = {
+    'fr': {
+        'due': "Montant à régler : {due}.",
+        'due_by': "Montant à régler : {due}, au plus tard le {date}.",
+        'partly_paid': "Déjà réglé : {paid}. Reste à régler : {due}.",
+        'partly_paid_by': "Déjà réglé : {paid}. Reste à régler : {due}, "
+        "au plus tard le {date}.",
+        'paid': "Cette facture est réglée : il ne reste rien à payer. "
+        "Merci.",
+        },
+    'en': {
+        'due': "Amount due: {due}.",
+        'due_by': "Amount due: {due}, by {date}.",
+        'partly_paid': "Already paid: {paid}. Amount still due: {due}.",
+        'partly_paid_by': "Already paid: {paid}. Amount still due: {due}, "
+        "by {date}.",
+        'paid': "This invoice is paid: nothing is left to pay. Thank you.",
+        },
+    }
+
+
+def amount_due_text(language, fmt, amount, amount_due, amount_paid,
+        due_date):
+    """What is due now, as one sentence in `language` ('' when nothing is
+    asked: a credit note, an invoice of nothing)"""
+    texts = DUE_TEXTS[language]
+    amount = amount or Decimal(0)
+    amount_due = amount if amount_due is None else amount_due
+    amount_paid = amount_paid or Decimal(0)
+    if amount <= 0:
+        return ''
+    if amount_due <= 0:
+        return texts['paid']
+    key = 'partly_paid' if amount_paid > 0 else 'due'
+    if due_date:
+        key += '_by'
+    return texts[key].format(due=fmt.money(amount_due),
+        paid=fmt.money(amount_paid), date=fmt.date(due_date))
 
 # File names of the attached PDF, per kind of document and language
 DOCUMENT_NAMES = {
@@ -59,6 +112,8 @@ def placeholders(language, currency, *, customer, number, invoice_date,
     """
     fmt = Formatter(language_of(language), currency)
     values = {
+        'amount_due_text': amount_due_text(language_of(language), fmt,
+            amount, amount_due, amount_paid, due_date),
         'customer': customer or '',
         'number': number or '',
         'invoice_date': fmt.date(invoice_date),

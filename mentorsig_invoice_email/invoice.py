@@ -26,11 +26,10 @@ import smtplib
 from contextlib import contextmanager
 from functools import partial
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 
 import trytond.config as config
 from trytond import backend
-from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -43,6 +42,7 @@ from . import email_rules
 from .delivery import new_message_id, start_delivery
 from .configuration import EMAIL_TEMPLATES
 from .exceptions import InvoiceEmailError
+from .failure import failure, failure_text
 
 logger = logging.getLogger(__name__)
 EMAIL_STATES = [
@@ -55,8 +55,13 @@ EMAIL_STATES = [
 
 def smtp_error_text(exception):
     "A user-readable text of an SMTP or connection failure"
+    return failure_text(smtp_failure(exception))
+
+
+def smtp_failure(exception):
+    "The failure to store of an SMTP or connection error (see failure.py)"
     if isinstance(exception, smtplib.SMTPRecipientsRefused):
-        return gettext('mentorsig_invoice_email.msg_invoice_email_refused',
+        return failure('mentorsig_invoice_email.msg_invoice_email_refused',
             recipients='; '.join(
                 '%s (%s %s)' % (address, code, (
                         message.decode('utf-8', 'replace')
@@ -67,9 +72,9 @@ def smtp_error_text(exception):
         message = exception.smtp_error
         if isinstance(message, bytes):
             message = message.decode('utf-8', 'replace')
-        return gettext('mentorsig_invoice_email.msg_invoice_email_smtp_error',
+        return failure('mentorsig_invoice_email.msg_invoice_email_smtp_error',
             error='%s %s' % (exception.smtp_code, message))
-    return gettext('mentorsig_invoice_email.msg_invoice_email_server_error',
+    return failure('mentorsig_invoice_email.msg_invoice_email_server_error',
         error=str(exception) or exception.__class__.__name__)
 
 
@@ -141,12 +146,19 @@ class Invoice(metaclass=PoolMeta):
     email_sent_at = fields.DateTime(
         "Last Emailed", readonly=True,
         help="When the invoice was last sent by email.")
-    email_error = fields.Text(
-        "Last Email Error", readonly=True,
-        states={
-            'invisible': ~Eval('email_error'),
-            },
-        help="Why the last sending failed.")
+    email_sent_to = fields.Char(
+        "Last Emailed To", readonly=True,
+        help="The addresses the last email of the invoice went to.")
+    email_error = fields.Function(fields.Text(
+            "Last Email Error",
+            states={
+                'invisible': ~Eval('email_error'),
+                },
+            help="Why the last sending failed, in your language."),
+        'get_email_error')
+    email_failure = fields.Text(
+        "Last Email Failure", readonly=True,
+        help="Why the last sending failed, as its message and values.")
     email_message_id = fields.Char(
         "Email Message-ID", readonly=True,
         help="The Message-ID of the last email of the invoice, fixed when "
@@ -161,8 +173,8 @@ class Invoice(metaclass=PoolMeta):
         super().__setup__()
         cls._check_modify_exclude |= {
             'sent_emails', 'email_state',
-            'email_sent_at', 'email_error', 'email_message_id',
-            'payment_receipt_sent_at'}
+            'email_sent_at', 'email_sent_to', 'email_failure',
+            'email_message_id', 'payment_receipt_sent_at'}
         cls._buttons.update({
                 'mentorsig_email': {
                     'invisible': (
@@ -172,12 +184,15 @@ class Invoice(metaclass=PoolMeta):
                     },
                 })
 
+    def get_email_error(self, name):
+        return failure_text(self.email_failure)
+
     @classmethod
     def copy(cls, invoices, default=None):
         default = default.copy() if default is not None else {}
         for name in ('sent_emails', 'email_state',
-                'email_sent_at', 'email_error', 'email_message_id',
-                'payment_receipt_sent_at'):
+                'email_sent_at', 'email_sent_to', 'email_failure',
+                'email_message_id', 'payment_receipt_sent_at'):
             default.setdefault(name, None)
         return super().copy(invoices, default=default)
 
@@ -191,17 +206,17 @@ class Invoice(metaclass=PoolMeta):
     def mentorsig_email_check(self, mass=False):
         "Raise InvoiceEmailError when the invoice cannot be sent"
         if self.type != 'out':
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_not_customer',
-                    invoice=self.rec_name))
+                    invoice=self.rec_name)
         if self.state == 'cancelled':
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_cancelled',
-                    invoice=self.rec_name))
+                    invoice=self.rec_name)
         if mass and self.state not in {'posted', 'paid'}:
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_not_posted',
-                    invoice=self.rec_name))
+                    invoice=self.rec_name)
 
     def _mentorsig_email_contacts(self):
         return [m for m in self.party.contact_mechanisms
@@ -214,9 +229,9 @@ class Invoice(metaclass=PoolMeta):
                 for m in self._mentorsig_email_contacts()],
             self.party.rec_name)
         if not recipients:
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_no_address',
-                    invoice=self.rec_name, party=self.party.rec_name))
+                    invoice=self.rec_name, party=self.party.rec_name)
         return recipients
 
     def mentorsig_email_lang(self):
@@ -253,9 +268,9 @@ class Invoice(metaclass=PoolMeta):
         try:
             return Template(ModelData.get_id('mentorsig_invoice_email', xml_id))
         except KeyError:
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_no_template',
-                    invoice=self.rec_name))
+                    invoice=self.rec_name)
 
     def _mentorsig_email_extra_placeholders(self):
         """Placeholders other modules add, as {name: text}
@@ -297,15 +312,15 @@ class Invoice(metaclass=PoolMeta):
                 body = email_rules.render(
                     template.body, values, html_escape=True)
             except email_rules.PlaceholderError as exception:
-                raise InvoiceEmailError(gettext(
+                raise InvoiceEmailError.of(
                         'mentorsig_invoice_email.msg_invoice_email_placeholder',
                         template=template.rec_name, name=exception.name,
-                        names=', '.join(sorted(values)))) from exception
+                        names=', '.join(sorted(values))) from exception
             except email_rules.TemplateSyntaxError as exception:
-                raise InvoiceEmailError(gettext(
+                raise InvoiceEmailError.of(
                         'mentorsig_invoice_email.msg_invoice_email_template',
                         template=template.rec_name,
-                        error=str(exception))) from exception
+                        error=str(exception)) from exception
         return {
             'to': ', '.join(email_rules.format_recipient(n, a)
                 for n, a in self.mentorsig_email_recipients()),
@@ -374,7 +389,10 @@ class Invoice(metaclass=PoolMeta):
                     data=part.get_content()).save()
             self.email_state = 'sent'
             self.email_sent_at = dt.datetime.now()
-            self.email_error = None
+            self.email_failure = None
+            self.email_sent_to = ', '.join(address
+                for _, address in getaddresses([message['To'] or ''])
+                if address)
             self.email_message_id = message['Message-ID']
             self.save()
         except BaseException:
@@ -396,7 +414,7 @@ class Invoice(metaclass=PoolMeta):
         with transaction.new_transaction():
             Email.delete(Email.browse([email_id]))
             cls(invoice_id)._mentorsig_email_failed(
-                smtp_error_text(exception))
+                smtp_failure(exception))
 
     def mentorsig_email_send(self, template=None, attach=True):
         "Render and send with the default (or given) template"
@@ -411,21 +429,25 @@ class Invoice(metaclass=PoolMeta):
     # Mass sending through the queue
 
     @classmethod
-    def mentorsig_email_queue(cls, invoices, template=None, receipt=False):
+    def mentorsig_email_queue(cls, invoices, template=None, receipt=False,
+            batch=None):
         """Queue one task per invoice, its Message-ID fixed now; return
-        the invoices queued"""
+        the invoices queued.  With `batch` (a mentorsig.invoice.batch),
+        each task counts its invoice in the batch's counters."""
         message_ids = {i.id: new_message_id() for i in invoices}
         to_write = []
         for invoice in invoices:
             to_write.extend(([invoice], {
                         'email_state': 'queued',
-                        'email_error': None,
+                        'email_failure': None,
                         'email_message_id': message_ids[invoice.id],
                         }))
         if to_write:
             cls.write(*to_write)
         template_id = template.id if template else None
         kwargs = {'receipt': True} if receipt else {}
+        if batch:
+            kwargs['batch_id'] = batch.id
         with Transaction().set_context(queue_name='mentorsig_email'):
             for invoice in invoices:
                 cls.__queue__.mentorsig_email_task(
@@ -436,17 +458,22 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def mentorsig_email_task(cls, invoices, template_id=None, receipt=False,
-            message_ids=None):
+            message_ids=None, batch_id=None):
         """Send each invoice still queued with its Message-ID; a failure is
         recorded on that invoice only
 
         With `receipt`, the payment receipt of invoices just paid.  A task
         run again (retried, or resumed after its worker died) finds its
         invoices sent and sends nothing; one whose invoice was queued
-        again since leaves it to the newer task.
+        again since leaves it to the newer task.  With `batch_id`, the
+        outcome of each invoice sent goes to the batch's counters, in the
+        transaction that records it on the invoice: a task run again
+        counts nothing twice.
         """
         pool = Pool()
+        Batch = pool.get('mentorsig.invoice.batch')
         Template = pool.get('ir.email.template')
+        done, failed = 0, []
         template = Template(template_id) if template_id else None
         message_ids = message_ids or {}
         # Lock first, so that a concurrent task for the same invoice fails
@@ -466,9 +493,9 @@ class Invoice(metaclass=PoolMeta):
                         else:
                             invoice.mentorsig_email_send(template)
                     except InvoiceEmailError as exception:
-                        error = exception.message
+                        error = exception.failure or exception.message
                     except (smtplib.SMTPException, OSError) as exception:
-                        error = smtp_error_text(exception)
+                        error = smtp_failure(exception)
             except (TransactionError, backend.DatabaseOperationalError):
                 raise  # the worker starts the task again
             except Exception as exception:
@@ -478,16 +505,25 @@ class Invoice(metaclass=PoolMeta):
                 # queued for ever and the next ones go; the traceback goes
                 # to the worker's log, the cause to the invoice
                 logger.exception("emailing invoice %s failed", invoice.id)
-                error = gettext(
+                error = failure(
                     'mentorsig_invoice_email.msg_invoice_email_unexpected',
                     error='%s: %s' % (
                         exception.__class__.__name__, exception))
             if error is not None:
                 cls(invoice.id)._mentorsig_email_failed(error)
+                failed.append(
+                    '%s: %s' % (invoice.rec_name, failure_text(error)))
+            else:
+                done += 1
+        if batch_id and (done or failed):
+            Batch.count(batch_id, done=done, failed=len(failed),
+                errors=failed)
+            Batch.finish(batch_id)
 
     def _mentorsig_email_failed(self, error):
+        "Record a failure: stored by failure(), or a text"
         self.email_state = 'failed'
-        self.email_error = error
+        self.email_failure = error
         self.save()
 
     @classmethod

@@ -75,10 +75,10 @@ class SendInvoiceEmail(Wizard):
         try:
             invoice.mentorsig_email_deliver(message, self.start.body)
         except (smtplib.SMTPException, OSError) as exception:
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_not_sent',
                     invoice=invoice.rec_name,
-                    error=smtp_error_text(exception))) from exception
+                    error=smtp_error_text(exception)) from exception
         return 'end'
 
 
@@ -104,6 +104,10 @@ class MassSendInvoiceEmailDone(ModelView):
 
     queued = fields.Integer("Queued", readonly=True)
     skipped = fields.Text("Not Sent", readonly=True)
+    batches = fields.Many2Many(
+        'mentorsig.invoice.batch', None, None, "Batches", readonly=True,
+        help="How far the sending is: the counters of each company's "
+        "batch grow as the emails go.")
 
 
 class MassSendInvoiceEmail(Wizard):
@@ -129,7 +133,7 @@ class MassSendInvoiceEmail(Wizard):
                 invoice.mentorsig_email_check(mass=True)
                 invoice.mentorsig_email_recipients()
             except InvoiceEmailError as exception:
-                skipped.append((invoice, exception.message))
+                skipped.append((invoice, exception))
             else:
                 to_send.append(invoice)
         return to_send, skipped
@@ -137,32 +141,51 @@ class MassSendInvoiceEmail(Wizard):
     def default_start(self, fields):
         to_send, skipped = self._sort()
         if not to_send:
-            raise InvoiceEmailError(gettext(
+            raise InvoiceEmailError.of(
                     'mentorsig_invoice_email.msg_invoice_email_none',
-                    reasons='\n'.join(m for _, m in skipped)))
+                    reasons='\n'.join(e.message for _, e in skipped))
         return {
             'invoices': [i.id for i in to_send],
-            'skipped': '\n'.join(m for _, m in skipped),
+            'skipped': '\n'.join(e.message for _, e in skipped),
             }
 
     def transition_send(self):
         pool = Pool()
+        Batch = pool.get('mentorsig.invoice.batch')
         Invoice = pool.get('account.invoice')
         to_send, skipped = self._sort()
         # Posted customer invoices without an address are failures the
         # user must see on the invoice, not only in this summary
         no_address = [i for i, _ in skipped
             if i.type == 'out' and i.state in {'posted', 'paid'}]
-        for invoice, message in skipped:
+        for invoice, error in skipped:
             if invoice in no_address:
-                invoice._mentorsig_email_failed(message)
-        Invoice.mentorsig_email_queue(to_send, self.start.template)
+                invoice._mentorsig_email_failed(
+                    error.failure or error.message)
+        # a batch per company, as posting makes: its counters show how
+        # far the sending is, the skipped invoices counted failed
+        batches = []
+        companies = {i.company for i in to_send} | {
+            i.company for i, _ in skipped}
+        for company in sorted(companies, key=lambda c: c.id):
+            sending = [i for i in to_send if i.company == company]
+            failures = ['%s: %s' % (i.rec_name, e.message)
+                for i, e in skipped if i.company == company]
+            batch = Batch.open_running(company, 'email',
+                len(sending) + len(failures), failures)
+            batches.append(batch)
+            Invoice.mentorsig_email_queue(
+                sending, self.start.template, batch=batch)
+            if not sending:
+                Batch.finish(batch.id)
         self.done.queued = len(to_send)
-        self.done.skipped = '\n'.join(m for _, m in skipped)
+        self.done.skipped = '\n'.join(e.message for _, e in skipped)
+        self.done.batches = batches
         return 'done'
 
     def default_done(self, fields):
         return {
             'queued': self.done.queued,
             'skipped': self.done.skipped,
+            'batches': [b.id for b in self.done.batches],
             }

@@ -159,6 +159,23 @@ class InvoiceBatch(ModelSQL, ModelView):
                         }])
 
     @classmethod
+    def open_running(cls, company, kind, queued, failures=()):
+        """A batch of `kind` running already (its tasks queued by the
+        caller, each counting itself): `queued` invoices, the `failures`
+        (messages) counted failed at once"""
+        with without_check_access():
+            batch, = cls.create([{
+                        'company': company.id,
+                        'kind': kind,
+                        'state': 'running',
+                        'started_at': dt.datetime.now(),
+                        'queued': queued,
+                        'failed': len(failures),
+                        'errors': '\n'.join(failures),
+                        }])
+        return batch
+
+    @classmethod
     def post_invoices(cls, invoices):
         """Create a posting batch per company of the invoices and queue
         its task; the batches"""

@@ -33,8 +33,9 @@ recovery_indemnity = fields.Numeric(
     help="Fixed indemnity for recovery costs owed by a business customer "
     "paying late (40 EUR in France).")
 early_payment_discount = fields.Text(
-    "Early Payment Discount",
-    help="Terms of the discount for early payment, printed on invoices.")
+    "Early Payment Discount", translate=True,
+    help="Terms of the discount for early payment, printed on invoices "
+    "in the customer's language (translate it in each language).")
 default_payment_term = fields.Many2One(
     'account.invoice.payment_term', "Default Payment Term",
     ondelete='RESTRICT',

@@ -376,9 +376,15 @@ class Invoice(metaclass=PoolMeta):
         pool = Pool()
         Configuration = pool.get('mentorsig.configuration')
         Date = pool.get('ir.date')
-        configuration = Configuration(1)
         company = self.company.id
         language = self.mentorsig_language()
+        # The configuration's free texts (translatable) in the document's
+        # language, as the invoice read by _mentorsig_in_language
+        with Transaction().set_context(
+                language=self._mentorsig_document_lang_code()):
+            configuration = Configuration(1)
+            early_payment_discount = configuration.get_multivalue(
+                'early_payment_discount', company=company) or ''
         kind = self.mentorsig_kind_of_document()
         sign = -1 if (self.total_amount or 0) < 0 else 1
         maturities = [l.maturity_date for l in (self.lines_to_pay or [])
@@ -404,8 +410,7 @@ class Invoice(metaclass=PoolMeta):
                 'late_payment_rate', company=company),
             recovery_indemnity=configuration.get_multivalue(
                 'recovery_indemnity', company=company) or Decimal(40),
-            early_payment_discount=configuration.get_multivalue(
-                'early_payment_discount', company=company) or '',
+            early_payment_discount=early_payment_discount,
             credited_invoice=(credited.number or '') if credited else '',
             credited_invoice_date=credited.invoice_date if credited else None,
             credit_reason=(getattr(self, 'credit_reason', None) or ''
@@ -511,10 +516,14 @@ class Invoice(metaclass=PoolMeta):
         """The invoice read in the language of its document, so that what
         the host translates (units, payment term) follows the text: the
         customer's, else the company's, else French as the document"""
-        code = self.mentorsig_lang_code() or (
-            'fr' if self.mentorsig_language() == 'fr' else 'en')
-        with Transaction().set_context(language=code):
+        with Transaction().set_context(
+                language=self._mentorsig_document_lang_code()):
             return self.__class__(self.id)
+
+    def _mentorsig_document_lang_code(self):
+        "The code of the document's language (see _mentorsig_in_language)"
+        return self.mentorsig_lang_code() or (
+            'fr' if self.mentorsig_language() == 'fr' else 'en')
 
     def mentorsig_render_frozen(self):
         """The document's bytes as stored: in the customer's language

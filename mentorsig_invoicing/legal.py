@@ -8,6 +8,8 @@ values so that the rules are tested directly.
 """
 from decimal import Decimal
 
+from stdnum.eu.vat import MEMBER_STATES
+
 # Décret 2012-1115: the fixed recovery indemnity is 40 EUR, never less.
 RECOVERY_INDEMNITY_MINIMUM = Decimal('40')
 
@@ -30,11 +32,9 @@ def check_recovery_indemnity(amount):
     return None
 
 
-# EN 16931 applies to the member states of the European Union
-EU_COUNTRIES = frozenset({
-    'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR',
-    'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO',
-    'SE', 'SI', 'SK'})
+# EN 16931 applies to the member states of the European Union: stdnum's
+# list, by their ISO 3166 codes ('xi', Northern Ireland, is no country)
+EU_COUNTRIES = frozenset(code.upper() for code in MEMBER_STATES)
 
 
 def missing_company_mentions(country, siren, vat_number, address_complete,

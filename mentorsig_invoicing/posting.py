@@ -2,11 +2,78 @@
 # this repository contains the full copyright notices and license terms.
 """The bulk posting path of mass operations (the invoice batches, and the
 recurring invoices and SEPA batches to come): the host's `post`, by
-chunks in transactions of their own, with the locks taken up front."""
+chunks in transactions of their own, with the locks taken up front.
+
+Where the time goes (cProfile of 100 five-line invoices on PostgreSQL,
+bench/bench_posting.py --profile): 40 % in trytond's check that the ids
+of a browsed list are integers, done by each instance over the whole list
+(quadratic: 38 million checks for 200 invoices posted at once), and 18 %
+in the host's tax warning (`_check_taxes`: an on_change_product of every
+line) whose answer a batch skips anyway.  So a chunk is posted by slices
+of SLICE invoices, in the date order the host's numbering follows, and
+warnings are skipped as the host's own batch posting (`post_batch`) does.
+
+The SQL statements of posting one five-line invoice (counted by caller,
+PostgreSQL, 20 invoices): the host 92, of which 40 for its tax warning
+and 30 for rereading every tax and its children (`tax.childs`) each time
+it computes an invoice's taxes, which it does four to five times while
+posting it (after each write of the draft, `on_modification`, and at its
+move).  The bulk path does, in each chunk's transaction, through the
+host's extension points and calling the host for every answer:
+
+- `Tax.compute` is kept by its arguments (the taxes, unit price,
+  quantity and date) and answered from there for the chunk: once per
+  distinct line shape instead of once per line and per computation;
+- the drafts' taxes are computed once, before the host's post (what its
+  first write computes), and not again after the writes of posting that
+  change none of what they read (TAX_NEUTRAL_FIELDS: number, sequence,
+  amounts cached, move, state...); a write of any other field (the
+  invoice date set by set_number) computes them as the host does, and
+  the move's own check (`update_taxes(exception=True)`) still runs;
+- the invoice sequences of the locks are asked once per company, type
+  and date instead of once per invoice.
+
+Measured (bench/bench_posting.py, SQLite, 100 invoices, one round, load
+12 to 16): post 1.77x the host (30 SQL statements per invoice against
+96; 1.36x before), post + documents 1.86x.  PostgreSQL not measured
+after the change (the host alone: 0.7 invoices/s wall, load 7 to 10).
+
+Nothing of the host is copied: these are overrides that call it.  What
+is left is the host's per-record ORM work (one UPDATE per invoice for
+each of its saves, the domain validation of every write, one INSERT per
+move line and tax line on SQLite, which has no multi-row insert).
+"""
+import threading
+
 from trytond.exceptions import UserError
-from trytond.pool import Pool
+from trytond.model import dualmethod
+from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, TransactionError
+
+# invoices per call of the host's post inside a chunk's transaction: the
+# host's per-record costs grow with the size of the browsed list
+SLICE = 25
+
+# the invoice's fields that posting writes and that its taxes do not read
+# (lines, dates, currency, company, party's language): a write of only
+# these leaves the taxes the host recomputes (on_modification) unchanged
+TAX_NEUTRAL_FIELDS = frozenset([
+        'number', 'sequence', 'sequence_type_cache', 'tax_identifier',
+        'party_tax_identifier', 'number_alnum', 'number_digit',
+        'untaxed_amount_cache', 'tax_amount_cache', 'total_amount_cache',
+        'move', 'state', 'posted_by', 'validated_by', 'payment_term_date',
+        'payment_term', 'sales_rep', 'mentorsig_kind'])
+
+# what a chunk's transaction computes once (see Tax.compute), by thread:
+# set while a chunk is posted, None otherwise
+_chunk = threading.local()
+
+
+def chunk_memo(name):
+    "The memo `name` of the chunk being posted in this thread, else None"
+    memos = getattr(_chunk, 'memos', None)
+    return memos.setdefault(name, {}) if memos is not None else None
 
 
 class BulkPostingMixin:
@@ -33,11 +100,18 @@ class BulkPostingMixin:
         errors[id] (the invoice stays a draft) instead of stopping the
         whole.  `on_chunk(posted_ids, failed_ids)` is called in each
         chunk's transaction before it commits (a batch's counters).
-        Return the ids posted, and the lock-protocol restarts (0 when the
-        locks were all known).
+        Return the ids posted (in the order given), and the lock-protocol
+        restarts (0 when the locks were all known).
+
+        The invoices are posted in the order of their dates (stable), the
+        order in which the host's set_number numbers one call's invoices:
+        the numbers are those of one host post of them all.  Warnings are
+        skipped, as the host's post_batch does: nobody is there to answer.
         """
-        ids = [i.id for i in invoices]
-        extras = cls._mentorsig_posting_locks(cls.browse(ids))
+        given = [i.id for i in invoices]
+        extras, dates = cls._mentorsig_posting_locks(given)
+        rank = {id_: k for k, id_ in enumerate(given)}
+        ids = sorted(given, key=lambda i: (dates[i], rank[i]))
         restarts = 0
         posted = []
         for chunk in grouped_slice(ids, size):
@@ -62,7 +136,53 @@ class BulkPostingMixin:
                     restarted += again
             restarts += restarted
             posted.extend(done)
-        return posted, restarts
+        return sorted(posted, key=rank.__getitem__), restarts
+
+    @classmethod
+    def _mentorsig_warnings_skipped(cls):
+        "Whether res.user.warning's check answers no to every warning"
+        transaction = Transaction()
+        return (not transaction.user
+            or transaction.context.get('_skip_warnings'))
+
+    @classmethod
+    def _check_taxes(cls, invoices):
+        # it only warns (an on_change_product of every line to tell)
+        if not cls._mentorsig_warnings_skipped():
+            super()._check_taxes(invoices)
+
+    @classmethod
+    def _check_similar(cls, invoices, type='in'):
+        # it only warns (a search per invoice to tell)
+        if not cls._mentorsig_warnings_skipped():
+            super()._check_similar(invoices, type=type)
+
+    @classmethod
+    def on_modification(cls, mode, invoices, field_names=None):
+        memo = chunk_memo('taxes')
+        if memo is None or mode != 'write':
+            return super().on_modification(
+                mode, invoices, field_names=field_names)
+        # the host recomputes the drafts' taxes after every write: four
+        # times while posting one, the writes of posting being neutral
+        previous = memo.get('unchanged', frozenset())
+        memo['unchanged'] = (frozenset(i.id for i in invoices)
+            if field_names is not None
+            and set(field_names) <= TAX_NEUTRAL_FIELDS else frozenset())
+        try:
+            super().on_modification(mode, invoices, field_names=field_names)
+        finally:
+            memo['unchanged'] = previous
+
+    @dualmethod
+    def update_taxes(cls, invoices, exception=False):
+        memo = chunk_memo('taxes')
+        if memo and not exception:
+            # the taxes of a draft whose last write was neutral are those
+            # computed at its previous write (or at its creation)
+            invoices = [i for i in invoices
+                if i.id not in memo.get('unchanged', ())]
+        super().update_taxes(invoices, exception=exception)
 
     @classmethod
     def _mentorsig_post_chunk(cls, ids, extras, on_chunk=None, failed=()):
@@ -71,10 +191,18 @@ class BulkPostingMixin:
         restarts = 0
         while True:
             with transaction.new_transaction(**extras) as new:
+                # the memos hold records of this transaction only
+                _chunk.memos = {}
                 try:
-                    with new.set_context(mentorsig_documents_queued=True):
-                        if ids:
-                            cls.post(cls.browse(ids))
+                    with new.set_context(mentorsig_documents_queued=True,
+                            _skip_warnings=True):
+                        for slice_ in grouped_slice(ids, SLICE):
+                            invoices = cls.browse(list(slice_))
+                            # what the host's first write of the drafts
+                            # computes (the later ones are neutral)
+                            cls.update_taxes(
+                                [i for i in invoices if i.state == 'draft'])
+                            cls.post(invoices)
                         if on_chunk:
                             on_chunk(ids, list(failed))
                 except TransactionError as exception:
@@ -85,28 +213,43 @@ class BulkPostingMixin:
                 except Exception:
                     new.rollback()
                     raise
+                finally:
+                    _chunk.memos = None
             return ids, restarts
 
     @classmethod
-    def _mentorsig_posting_locks(cls, invoices):
-        "The transaction extras that lock what posting `invoices` locks"
+    def _mentorsig_posting_locks(cls, ids):
+        """The transaction extras that lock what posting the invoices
+        locks, and the date each is numbered at"""
         pool = Pool()
         Date = pool.get('ir.date')
         JournalPeriod = pool.get('account.journal.period')
         Period = pool.get('account.period')
         sequences = {}
         journal_periods = set()
-        for invoice in invoices:
-            if invoice.state not in {'draft', 'validated'}:
-                continue
+        dates = {}
+        # the invoice sequence by what _number_sequence reads, asked once:
+        # a wrong guess only costs a lock-protocol restart, not a number
+        numbering = {}
+        for invoice in (i for s in grouped_slice(ids, SLICE)
+                for i in cls.browse(list(s))):
             with Transaction().set_context(company=invoice.company.id):
                 today = Date.today()
+            # the key of the host's set_number
+            dates[invoice.id] = invoice.invoice_date or today
+            if invoice.state not in {'draft', 'validated'}:
+                continue
             date = invoice.accounting_date or invoice.invoice_date or today
             if not invoice.number:
                 invoice.sequence_type_cache = invoice._sequence_type
                 if not invoice.invoice_date and invoice.type == 'out':
                     invoice.invoice_date = date
-                sequence, _ = invoice._number_sequence()
+                key = (invoice.company.id, invoice.type,
+                    invoice.accounting_date or invoice.invoice_date,
+                    invoice.sequence_type_cache)
+                if key not in numbering:
+                    numbering[key], _ = invoice._number_sequence()
+                sequence = numbering[key]
                 sequences.setdefault(sequence._table, set()).add(sequence.id)
             period = Period.find(invoice.company, date=date)
             # the move's number, from the period's strict sequence
@@ -128,4 +271,31 @@ class BulkPostingMixin:
                         ])}
         if journal_periods - existing:
             extras['_lock_tables'] = [JournalPeriod._table]
-        return extras
+        return extras, dates
+
+
+class Tax(metaclass=PoolMeta):
+    __name__ = 'account.tax'
+
+    @classmethod
+    def compute(cls, taxes, price_unit, quantity, date):
+        """The host's computation, once per line shape in a chunk
+
+        The host computes an invoice's taxes four to five times while
+        posting it (on each write of the draft, at its move), each time
+        rereading every tax and its children: 30 SQL statements per
+        five-line invoice.  Its answer depends only on the taxes (not
+        written while a chunk posts), the unit price, the quantity and
+        the date: in a chunk's transaction it is kept by these, and a
+        copy of the rows given (the callers change them)."""
+        memo = chunk_memo('tax')
+        if memo is None:
+            return super().compute(taxes, price_unit, quantity, date)
+        # str of the numbers: 10 and 10.00 give rows of other exponents
+        key = (tuple(map(int, taxes)), str(price_unit),
+            type(quantity), str(quantity), date)
+        rows = memo.get(key)
+        if rows is None:
+            rows = memo[key] = super().compute(
+                taxes, price_unit, quantity, date)
+        return [dict(row) for row in rows]

@@ -402,10 +402,12 @@ class Sale(metaclass=PoolMeta):
             return cache[key, untaxed]
         return tax
 
-    def _mentorsig_deposit_invoice(
+    def mentorsig_deposit_split(
             self, ratio=None, amount=None, tax_included=False):
+        """Return the tax groups of the order, the untaxed deposit of each
+        group and the tax function: what a deposit invoice of the order
+        would hold; SaleInvoiceError says why it cannot be made"""
         pool = Pool()
-        InvoiceLine = pool.get('account.invoice.line')
         Lang = pool.get('ir.lang')
         groups = self._mentorsig_tax_groups()
         if not groups:
@@ -444,7 +446,46 @@ class Sale(metaclass=PoolMeta):
                     sale=self.rec_name,
                     amount=lang.currency(total, self.currency),
                     remaining=lang.currency(remaining, self.currency)))
+        return groups, untaxed, tax
 
+    def mentorsig_deposit_preview(
+            self, ratio=None, amount=None, tax_included=False):
+        """Return the text that shows a deposit before it is made: per
+        rate, untaxed, tax and total, then the totals; or why it cannot
+        be made"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        try:
+            groups, untaxed, tax = self.mentorsig_deposit_split(
+                ratio=ratio, amount=amount, tax_included=tax_included)
+        except SaleInvoiceError as error:
+            return error.message
+        lang = Lang.get()
+
+        def money(value):
+            return lang.currency(value, self.currency)
+        lines = []
+        for key, value in untaxed.items():
+            if not value:
+                continue
+            lines.append(gettext(
+                    'mentorsig_sale.msg_sale_deposit_preview_line',
+                    rate=rate_label(groups[key][2]), untaxed=money(value),
+                    tax=money(tax(key, value)),
+                    total=money(value + tax(key, value))))
+        lines.append(gettext(
+                'mentorsig_sale.msg_sale_deposit_preview_total',
+                untaxed=money(sum(untaxed.values(), Decimal(0))),
+                total=money(deposit_rules.tax_included(untaxed, tax))))
+        return '\n'.join(lines)
+
+    def _mentorsig_deposit_invoice(
+            self, ratio=None, amount=None, tax_included=False):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        Lang = pool.get('ir.lang')
+        groups, untaxed, _ = self.mentorsig_deposit_split(
+            ratio=ratio, amount=amount, tax_included=tax_included)
         invoice = self._get_invoice()
         invoice.mentorsig_kind = 'deposit'
         lines = []

@@ -210,6 +210,14 @@ class SaleInvoiceStart(ModelView):
             },
         help="Checked: the amount is what the customer pays, taxes "
         "included. Unchecked: the amount is before taxes.")
+    deposit_preview = fields.Function(fields.Text(
+            "Deposit Invoice",
+            states={
+                'invisible': (Eval('method') != 'deposit') | ~Eval('sale'),
+                },
+            help="The lines of the deposit invoice, per tax rate, before "
+            "it is made."),
+        'on_change_with_deposit_preview')
     total_amount = Monetary(
         "Order Total", currency='currency', digits='currency', readonly=True,
         states={
@@ -236,6 +244,22 @@ class SaleInvoiceStart(ModelView):
     @classmethod
     def default_deposit_kind(cls):
         return 'percentage'
+
+    @fields.depends('sale', 'method', 'deposit_kind', 'deposit_percentage',
+        'deposit_amount', 'tax_included')
+    def on_change_with_deposit_preview(self, name=None):
+        if self.method != 'deposit' or not self.sale:
+            return None
+        if self.deposit_kind == 'percentage':
+            if self.deposit_percentage is None:
+                return None
+            return self.sale.mentorsig_deposit_preview(
+                ratio=self.deposit_percentage)
+        if self.deposit_amount is None:
+            return None
+        return self.sale.mentorsig_deposit_preview(
+            amount=self.deposit_amount,
+            tax_included=bool(self.tax_included))
 
     @classmethod
     def default_tax_included(cls):

@@ -26,12 +26,14 @@ there instead, and make the Info dictionary and the XMP say the same
 """
 import datetime
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
 from .content import late_payment_key
 from .model import (
-    CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE, clean_fields)
+    CREDIT_NOTE, DEPOSIT, EXEMPTION_REASON_CATEGORIES, INVOICE, PRICE_DIGITS,
+    clean_fields)
 from .strings import Formatter
 
 NS = {
@@ -76,6 +78,13 @@ def _decimal(value):
     "Quantities, rates and prices without a trailing exponent or zeros"
     text = f'{value.normalize():f}'
     return text
+
+
+def _price(value):
+    """A unit price with the digits it has, six at most (BR-FR-DEC-03):
+    EN 16931 checks the line amount, not price x quantity"""
+    return _decimal(value.quantize(
+            Decimal(1).scaleb(-PRICE_DIGITS), rounding=ROUND_HALF_UP))
 
 
 def _date(parent, tag, value, prefix='udt'):
@@ -178,14 +187,14 @@ def _line_item(parent, position, line, currency):
     agreement = _element(item, 'ram:SpecifiedLineTradeAgreement')
     if line.discount:
         gross = _element(agreement, 'ram:GrossPriceProductTradePrice')
-        _element(gross, 'ram:ChargeAmount', _decimal(line.unit_price))
+        _element(gross, 'ram:ChargeAmount', _price(line.unit_price))
         allowance = _element(gross, 'ram:AppliedTradeAllowanceCharge')
         indicator = _element(allowance, 'ram:ChargeIndicator')
         _element(indicator, 'udt:Indicator', 'false')
         _element(allowance, 'ram:ActualAmount',
-            _decimal(line.unit_price - line.net_unit_price))
+            _price(line.unit_price - line.net_unit_price))
     net = _element(agreement, 'ram:NetPriceProductTradePrice')
-    _element(net, 'ram:ChargeAmount', _decimal(line.net_unit_price))
+    _element(net, 'ram:ChargeAmount', _price(line.net_unit_price))
 
     delivery = _element(item, 'ram:SpecifiedLineTradeDelivery')
     _element(delivery, 'ram:BilledQuantity', _decimal(line.quantity),

@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .text import clean
 
 CENT = Decimal('0.01')
+# the most digits of a price in the XML (BR-FR-DEC-03)
+PRICE_DIGITS = 6
 HUNDRED = Decimal(100)
 
 INVOICE = 'invoice'
@@ -201,8 +203,14 @@ class Line:
         "Unit price after discount, as EN 16931 wants it (BT-146)"
         if not self.discount:
             return self.unit_price
+        # the price's digits, four at least and six at most (the French
+        # rules' limit for prices, BR-FR-DEC-03): 12.345678 less 10 % is
+        # 11.111110, not 11.1111
+        exponent = self.unit_price.normalize().as_tuple().exponent
+        digits = min(PRICE_DIGITS, max(4, -exponent)) if isinstance(
+            exponent, int) else 4
         return (self.unit_price * (HUNDRED - self.discount) / HUNDRED
-            ).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)
+            ).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -129,6 +129,8 @@ def header_block(context):
                 ('LINEBELOW', (0, 0), (-1, -1), 0.4, RULE),
                 ('TOPPADDING', (0, 0), (-1, -1), 1.5),
                 ('BOTTOMPADDING', (0, 0), (-1, -1), 1.5),
+                # the dates end at the right margin, under the title's end
+                ('RIGHTPADDING', (1, 0), (1, -1), 0),
                 ]))
     right = [
         context.paragraph(title(context).upper(), 'title'),

@@ -255,3 +255,36 @@ class socket_port:
 
     def __exit__(self, *exc_info):
         self.sock.close()
+
+
+def due_text(language, amount, due, paid, date=dt.date(2026, 4, 4)):
+    return rules.placeholders(
+        language, 'EUR', customer="C", number='F-1', invoice_date=None,
+        amount=Decimal(amount), amount_due=Decimal(due),
+        amount_paid=Decimal(paid), due_date=date,
+        company="C")['amount_due_text'].replace(NNBSP, ' ').replace(
+            NBSP, ' ')
+
+
+def test_the_email_states_what_is_due_now():
+    "Nothing paid, partly paid, paid: the sentence says what is due now"
+    assert due_text('fr', '1200', '1200', '0') == (
+        "Montant à régler : 1 200,00 €, au plus tard le 04/04/2026.")
+    assert due_text('en', '1200', '1200', '0', None) == (
+        "Amount due: €1,200.00.")
+    assert due_text('fr', '1200', '700', '500') == (
+        "Déjà réglé : 500,00 €. Reste à régler : 700,00 €, au plus tard "
+        "le 04/04/2026.")
+    assert due_text('en', '1200', '700', '500', None) == (
+        "Already paid: €500.00. Amount still due: €700.00.")
+    # paid: it asks for nothing, whatever the PDF attached says
+    assert due_text('fr', '1200', '0', '1200') == (
+        "Cette facture est réglée : il ne reste rien à payer. Merci.")
+    assert due_text('en', '1200', '0', '1200', None) == (
+        "This invoice is paid: nothing is left to pay. Thank you.")
+    # a credit note asks for nothing
+    assert due_text('en', '0', '0', '0') == ''
+
+
+def test_both_languages_say_the_same_things():
+    assert set(rules.DUE_TEXTS['fr']) == set(rules.DUE_TEXTS['en'])

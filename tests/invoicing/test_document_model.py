@@ -162,3 +162,15 @@ def test_content_is_shared_by_the_pdf_and_the_odt():
     assert text.rows[1].notes == ['Lot : B']
     assert ('Chantier', "Lyon Presqu'île") in text.facts
     assert any('pénalités' in t for t in text.legal)
+
+
+def test_the_odt_prints_prices_with_their_digits():
+    "The ODT's rows (the same content as the PDF) keep the price's digits"
+    from mentorsig_invoicing.document import content
+    document = sample_invoice(lines=0, deposit=False, language='en')
+    document.items = [
+        model.Line("Vis", Decimal(3), Decimal('12.345678'), Decimal(20)),
+        model.Line("Écrous", Decimal(1), Decimal('7.1000'), Decimal(20))]
+    rows = content.document_text(document).rows
+    assert [(r.unit_price, r.amount) for r in rows] == [
+        ('12.345678', '€37.04'), ('7.10', '€7.10')]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from mentorsig_invoicing.document import model, pdf
+from mentorsig_invoicing.document import model, pdf, strings
 from mentorsig_invoicing.document.samples import sample_invoice
 
 
@@ -318,3 +318,40 @@ def test_draft_is_watermarked_without_payable_qr_code():
     posted = sample_invoice(lines=2)
     text, = pages_text(pdf.render(posted))
     assert "BROUILLON" not in text and "Scannez" in text
+
+
+@pytest.mark.parametrize('price', ['8333.34', '83333.33', '833333.33'])
+def test_english_grand_total_fits_its_label_from_ten_thousand(price):
+    "From €10,000 incl. VAT up: the label ends before the amount starts"
+    from mentorsig_invoicing.document import layout
+    document = sample_invoice(lines=0, deposit=False, language='en')
+    document.items = [model.Line("Audit", Decimal(1), Decimal(price),
+            Decimal(20))]
+    data = pdf.render(document)
+    amount = strings.Formatter('en').money(document.total_amount)
+    runs = text_positions(data)
+    amount_x = [x for t, x in runs if t == amount][-1]
+    label = [(t, x) for t, x in runs if t.startswith("Amount due")]
+    assert label
+    for text, x in label:
+        assert x + layout.text_width(text, layout.FONT_BOLD, 10) < amount_x
+
+
+@pytest.mark.parametrize('language', ['fr', 'en'])
+def test_dates_block_ends_at_the_right_margin(language):
+    "The dates end where the title ends: at the right margin"
+    from mentorsig_invoicing.document import layout
+    document = sample_invoice(language=language)
+    fmt = strings.Formatter(language)
+    runs = text_positions(pdf.render(document))
+    right = layout.PAGE_WIDTH - layout.MARGIN_X
+    date = fmt.date(document.invoice_date)
+    ends = [x + layout.text_width(t, layout.FONT, 8.5)
+        for t, x in runs if t == date]
+    assert ends
+    for end in ends:
+        assert abs(end - right) < 0.5, (end, right)
+    title = fmt('title_invoice').upper()
+    title_end = [x + layout.text_width(t, layout.FONT_BOLD, 20)
+        for t, x in runs if t == title]
+    assert title_end and abs(title_end[0] - right) < 0.5

@@ -429,3 +429,30 @@ def test_same_bytes_in_another_process():
     assert facturx.render(document) == other
     profile = facturx.srgb_icc_profile()
     assert profile[24:36] == facturx.ICC_DATE
+
+
+def test_unit_prices_keep_their_digits_in_the_xml():
+    "BT-146 (net price) and BT-148 (gross price) carry the price's digits"
+    document = sample_invoice(lines=0, deposit=False)
+    document.items = [
+        model.Line("Vis", Decimal(3), Decimal('12.345678'), Decimal(20)),
+        model.Line("Écrous", Decimal(3), Decimal('12.345678'), Decimal(20),
+            discount=Decimal(10)),
+        model.Line("Rondelles", Decimal(2), Decimal('12.5000'), Decimal(20)),
+        # more digits than the French rules allow (BR-FR-DEC-03): six
+        model.Line("Joints", Decimal(1), Decimal('0.12345678'), Decimal(20))]
+    xml = facturx.build_xml(document)
+    assert_valid(xml)
+    root = validation.parse(xml)
+    items = root.findall('.//ram:IncludedSupplyChainTradeLineItem',
+        namespaces=NS)
+    net = [i.findtext('.//ram:NetPriceProductTradePrice/ram:ChargeAmount',
+            namespaces=NS) for i in items]
+    gross = [i.findtext('.//ram:GrossPriceProductTradePrice/ram:ChargeAmount',
+            namespaces=NS) for i in items]
+    # 3 x 12.345678 = 37.04 (BT-131), the price as typed
+    assert net == ['12.345678', '11.11111', '12.5', '0.123457']
+    assert gross == [None, '12.345678', None, None]
+    amounts = [i.findtext('.//ram:LineTotalAmount', namespaces=NS)
+        for i in items]
+    assert amounts == ['37.04', '33.33', '25.00', '0.12']

@@ -37,6 +37,25 @@ def open_books():
     return company, get_accounts(), tax
 
 
+def create_products(accounts, tax, count):
+    """count services ("Produit 0"...) priced 10, 20... in one accounting
+    category on the revenue account, at the tax"""
+    from proteus import Model
+    Category = Model.get('product.category')
+    category = Category(name="Bench", accounting=True)
+    category.account_revenue = accounts['revenue']
+    category.customer_taxes.append(tax)
+    category.save()
+    Uom = Model.get('product.uom')
+    unit, = Uom.find([('name', '=', 'Unit')])
+    Template = Model.get('product.template')
+    for i in range(count):
+        template = Template(name=f"Produit {i}", type='service',
+            default_uom=unit, account_category=category,
+            list_price=Decimal(10 * (i + 1)))
+        template.save()
+
+
 def in_transaction(config, function, extras=None):
     """Run function in a committed transaction, following trytond's lock
     protocol (restart with the locks a TransactionError asks for)
