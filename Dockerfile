@@ -25,6 +25,7 @@ COPY mentorsig_extra_field ./mentorsig_extra_field
 COPY mentorsig_sepa ./mentorsig_sepa
 COPY mentorsig_margin ./mentorsig_margin
 COPY mentorsig_payment_links ./mentorsig_payment_links
+COPY mentorsig_recurring ./mentorsig_recurring
 RUN pip install --no-cache-dir --no-deps .
 COPY --from=web /web/node_modules /opt/sao/node_modules
 # sao's index.html loads its libraries from node_modules/ under its folder

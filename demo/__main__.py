@@ -50,7 +50,7 @@ def serve(database, options):
     "Replace this process by trytond serving the database and web client"
     from .belgium import COMPANY_NAME as BELGIAN_COMPANY
     from .belgium import USER as BELGIAN_USER
-    from .build import COMPANY_NAME, USERS
+    from .build import COMPANY_NAME, SALES_USER, USERS
     environ = os.environ.copy()
     environ.update(database.trytond_environ())
     environ['TRYTOND_WEB__LISTEN'] = options.listen
@@ -64,7 +64,7 @@ def serve(database, options):
     print("MentorSiG demo: http://%s:%s/" % (host, port))
     print("  database: %s" % database.name)
     print("  login: admin / %s (both companies)" % options.password)
-    for login, name, password, lang in USERS:
+    for login, name, password, lang in USERS + [SALES_USER]:
         print("  login: %s / %s (%s, %s, %s)" % (
                 login, password, name, lang, COMPANY_NAME))
     login, name, password, lang = BELGIAN_USER

@@ -8,7 +8,6 @@ its own rules: no SIREN in Belgium, its VAT number and address instead
 Its user sees nothing of the French company; the administrator switches
 between both.
 """
-import datetime as dt
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -33,12 +32,20 @@ SERVICES = [
     ]
 
 
+BELGIAN_SEQUENCES = {
+    'out_invoice_sequence': ("Factures BE %s", 'BE%s-'),
+    'out_credit_note_sequence': ("Notes de crédit BE %s", 'NC%s-'),
+    'in_invoice_sequence': ("Factures fournisseurs BE %s", 'FFBE%s-'),
+    'in_credit_note_sequence': (
+        "Notes de crédit fournisseurs BE %s", 'NCF%s-'),
+    }
+
+
 def create_belgian_company(eur, belgium, french_company, payment_term,
         today):
-    from trytond.modules.account.tests.tools import create_fiscalyear
     from trytond.modules.company.tests.tools import (
         create_company as host_create_company)
-    from .build import _get_lang, _strict_sequence
+    from .build import _get_lang, create_fiscal_years
     Company = Model.get('company.company')
     Party = Model.get('party.party')
     party = Party(name=COMPANY_NAME, lang=_get_lang('fr'))
@@ -61,22 +68,7 @@ def create_belgian_company(eur, belgium, french_company, payment_term,
     company.save()
 
     _create_chart(company)
-    for year in (today.year - 1, today.year):
-        fiscalyear = create_fiscalyear(
-            company, today=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-        fiscalyear.name = "%s (BE)" % year
-        sequences, = fiscalyear.invoice_sequences
-        sequences.out_invoice_sequence = _strict_sequence(
-            "Factures BE %s" % year, 'BE%s-' % year, company)
-        sequences.out_credit_note_sequence = _strict_sequence(
-            "Notes de crédit BE %s" % year, 'NC%s-' % year, company)
-        sequences.in_invoice_sequence = _strict_sequence(
-            "Factures fournisseurs BE %s" % year, 'FFBE%s-' % year, company)
-        sequences.in_credit_note_sequence = _strict_sequence(
-            "Notes de crédit fournisseurs BE %s" % year, 'NCF%s-' % year,
-            company)
-        fiscalyear.save()
-        fiscalyear.click('create_period')
+    create_fiscal_years(company, today, BELGIAN_SEQUENCES, name="%s (BE)")
     revenue = _account(company, '700')
 
     Configuration = Model.get('mentorsig.configuration')
@@ -91,6 +83,8 @@ def create_belgian_company(eur, belgium, french_company, payment_term,
     config.early_payment_discount = "Pas d'escompte pour paiement anticipé."
     config.default_payment_term = payment_term
     config.save()
+    from .build import EARLY_PAYMENT_DISCOUNT, translate
+    translate(config, early_payment_discount=EARLY_PAYMENT_DISCOUNT)
 
     customers = _create_customers(belgium, payment_term)
     _create_invoices(company, customers, revenue, today)

@@ -14,6 +14,7 @@ from proteus import Model, Wizard
 from .belgium import create_belgian_company
 from .identifiers import make_french_iban, make_siren, make_vat
 from .margin import create_suppliers, grant_margin
+from .recurring import create_recurring_invoices
 
 COMPANY_NAME = "MentorSiG Démo SAS"
 CREDITOR_IDENTIFIER = 'FR72ZZZ123456'
@@ -21,6 +22,7 @@ USERS = [
     # login, name, password, language
     ('comptable', "Claire Comptable", 'comptable-demo', 'fr'),
     ]
+SALES_USER = ('vendeur', "Victor Vendeur", 'vendeur-demo', 'fr')
 
 CUSTOMERS = [
     # name, street, postal code, city, SIREN base, bank code, language
@@ -184,26 +186,36 @@ def _strict_sequence(name, prefix, company):
     return sequence
 
 
-def create_accounting(company, today):
-    from trytond.modules.account.tests.tools import (
-        create_chart, create_fiscalyear, get_accounts)
-    create_chart(company, chart='account_fr.root')
+# One gapless series per year and per kind: (name, prefix) by sequence
+FRENCH_SEQUENCES = {
+    'out_invoice_sequence': ("Factures %s", 'FA%s-'),
+    'out_credit_note_sequence': ("Avoirs %s", 'AV%s-'),
+    'in_invoice_sequence': ("Factures fournisseurs %s", 'FF%s-'),
+    'in_credit_note_sequence': ("Avoirs fournisseurs %s", 'AF%s-'),
+    }
+
+
+def create_fiscal_years(company, today, sequences, name="%s"):
+    """Last year and this year, each with its periods and the strict
+    invoice sequences given as (name, prefix) formats of the year"""
+    from trytond.modules.account.tests.tools import create_fiscalyear
     for year in (today.year - 1, today.year):
         fiscalyear = create_fiscalyear(
             company, today=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-        fiscalyear.name = str(year)
-        # One gapless series per year and per kind
-        sequences, = fiscalyear.invoice_sequences
-        sequences.out_invoice_sequence = _strict_sequence(
-            "Factures %s" % year, 'FA%s-' % year, company)
-        sequences.out_credit_note_sequence = _strict_sequence(
-            "Avoirs %s" % year, 'AV%s-' % year, company)
-        sequences.in_invoice_sequence = _strict_sequence(
-            "Factures fournisseurs %s" % year, 'FF%s-' % year, company)
-        sequences.in_credit_note_sequence = _strict_sequence(
-            "Avoirs fournisseurs %s" % year, 'AF%s-' % year, company)
+        fiscalyear.name = name % year
+        invoice_sequences, = fiscalyear.invoice_sequences
+        for field, (sequence_name, prefix) in sequences.items():
+            setattr(invoice_sequences, field, _strict_sequence(
+                    sequence_name % year, prefix % year, company))
         fiscalyear.save()
         fiscalyear.click('create_period')
+
+
+def create_accounting(company, today):
+    from trytond.modules.account.tests.tools import (
+        create_chart, get_accounts)
+    create_chart(company, chart='account_fr.root')
+    create_fiscal_years(company, today, FRENCH_SEQUENCES)
     accounts = get_accounts(company)
     Account = Model.get('account.account')
     for key, code in [('services', '706'), ('goods', '7071'),
@@ -244,6 +256,30 @@ def get_taxes(company):
     return taxes
 
 
+def set_free_line_taxes(accounts, taxes):
+    """A line without product takes the taxes of its account (the host's
+    rule): the default revenue account of free lines bears the normal
+    rate, so that a line typed by hand gets VAT at 20 %"""
+    Account = Model.get('account.account')
+    account = Account(accounts['services'].id)
+    account.taxes.append(type(taxes['services_20'])(taxes['services_20'].id))
+    account.save()
+
+
+def translate(record, **values):
+    """Set translatable texts in each language, {field: {code: text}}: the
+    documents print them in the customer's (French or English)"""
+    from proteus.config import get_config
+    # the database's language (English) first: changing its text later
+    # would mark the other translations fuzzy, and they would not print
+    for code in ('en', 'fr'):
+        with get_config().set_context(language=code):
+            translated = type(record)(record.id)
+            for name, texts in values.items():
+                setattr(translated, name, texts[code])
+            translated.save()
+
+
 def create_payment_terms():
     PaymentTerm = Model.get('account.invoice.payment_term')
     terms = {}
@@ -252,12 +288,21 @@ def create_payment_terms():
     delta = term.lines[0].relativedeltas.new()
     delta.days = 30
     term.save()
+    translate(term, name={'fr': "30 jours", 'en': "30 days"})
     terms['30'] = term
     term = PaymentTerm(name="À réception")
     term.lines.new(type='remainder')
     term.save()
+    translate(term, name={'fr': "À réception", 'en': "Upon receipt"})
     terms['now'] = term
     return terms
+
+
+# The early-payment discount terms printed on invoices, by language
+EARLY_PAYMENT_DISCOUNT = {
+    'fr': "Pas d'escompte pour paiement anticipé.",
+    'en': "No discount for early payment.",
+    }
 
 
 def configure_mentorsig(company, payment_term):
@@ -274,6 +319,7 @@ def configure_mentorsig(company, payment_term):
     config.payment_link_base_url = 'http://127.0.0.1:8000'
     config.margin_cost_strategy = 'cost_price'
     config.save()
+    translate(config, early_payment_discount=EARLY_PAYMENT_DISCOUNT)
 
 
 def create_customers(france, payment_term):
@@ -558,24 +604,36 @@ def create_sale_deposit(sale, today):
     return deposit
 
 
+# Customers' bank accounts come with MentorSiG Accountant (mentorsig_sepa),
+# not with the host's Bank Administration (issue 12 item 7)
+ACCOUNTANT_GROUPS = [
+    "Accounting", "Accounting Administration", "Sales",
+    "MentorSiG Administration", "MentorSiG Accountant", "MentorSiG Sales",
+    "Payment", "Project Invoice"]
+# A salesperson of the host's Sales group: invoices contracts and orders,
+# never posts (issue 20 item 1)
+SALES_GROUPS = ["Sales", "MentorSiG Sales"]
+
+
 def create_users(company):
+    for login, name, password, lang in USERS:
+        create_user(company, login, name, password, lang, ACCOUNTANT_GROUPS)
+    create_user(company, *SALES_USER, SALES_GROUPS)
+
+
+def create_user(company, login, name, password, lang, group_names):
     User = Model.get('res.user')
     Group = Model.get('res.group')
-    names = [
-        "Accounting", "Accounting Administration", "Sales",
-        "MentorSiG Administration", "MentorSiG Accountant", "MentorSiG Sales",
-        "Bank Administration", "Payment", "Project Invoice"]
-    groups = Group.find([('name', 'in', names)])
+    groups = Group.find([('name', 'in', group_names)])
     # a misspelt group would leave the demo user without its rights
-    assert sorted(g.name for g in groups) == sorted(names), (
-        set(names) - {g.name for g in groups})
-    for login, name, password, lang in USERS:
-        user = User(login=login, name=name, password=password)
-        user.language = _get_lang(lang)
-        user.companies.append(type(company)(company.id))
-        user.company = type(company)(company.id)
-        user.groups.extend(groups)
-        user.save()
+    assert sorted(g.name for g in groups) == sorted(group_names), (
+        set(group_names) - {g.name for g in groups})
+    user = User(login=login, name=name, password=password)
+    user.language = _get_lang(lang)
+    user.companies.append(type(company)(company.id))
+    user.company = type(company)(company.id)
+    user.groups.extend(groups)
+    user.save()
 
 
 def mark_configuration_done():
@@ -620,25 +678,24 @@ def create_contracts_and_interventions(company, customers, products, today):
     monthly.save()
     service = Service(product=products[2], consumption_recurrence=monthly)
     service.save()
-    contract = Subscription(party=customers[5], start_date=today.replace(day=1),
-        invoice_recurrence=monthly, description="Assistance mensuelle")
-    contract.post_invoices = True
-    line = contract.lines.new()
-    line.service = service
-    line.quantity = 1
-    contract.click('quote')
-    contract.click('run')
+
+    def running_contract(party, start_date, description):
+        contract = Subscription(party=party, start_date=start_date,
+            invoice_recurrence=monthly, description=description)
+        contract.post_invoices = True
+        line = contract.lines.new()
+        line.service = service
+        line.quantity = 1
+        contract.click('quote')
+        contract.click('run')
+        return contract
+    month_start = today.replace(day=1)
+    contract = running_contract(
+        customers[5], month_start, "Assistance mensuelle")
     # Signed two months back and never invoiced: "Invoice" catches up on
     # one invoice dated today, one line per month with its period
-    late = Subscription(party=customers[4],
-        start_date=today.replace(day=1) - relativedelta(months=2),
-        invoice_recurrence=monthly, description="Maintenance du site web")
-    late.post_invoices = True
-    line = late.lines.new()
-    line.service = service
-    line.quantity = 1
-    late.click('quote')
-    late.click('run')
+    running_contract(customers[4], month_start - relativedelta(months=2),
+        "Maintenance du site web")
 
     Party = Model.get('party.party')
     Employee = Model.get('company.employee')
@@ -669,10 +726,27 @@ def create_contracts_and_interventions(company, customers, products, today):
     return contract, intervention
 
 
-def create_direct_debits(company, bank_account, customers, today):
-    """The bank profile (the host's SEPA payment journal, pain.008.001.08)
-    and signed mandates of four customers, one of them B2B; the creditor
-    identifier is the company party's (create_company)"""
+def create_reject_fee(products):
+    "The service invoiced when the bank rejects or returns a direct debit"
+    ProductTemplate = Model.get('product.template')
+    template = ProductTemplate(name="Frais de rejet de prélèvement")
+    template.type = 'service'
+    template.default_uom = _get_uom('unit')
+    template.list_price = Decimal('15.00')
+    template.salable = True
+    # the category of the services at 20 % VAT
+    template.account_category = products[0].template.account_category
+    template.save()
+    product, = template.products
+    return product
+
+
+def create_direct_debits(company, bank_account, customers, products,
+        today):
+    """The bank profile (the host's SEPA payment journal, pain.008.001.08,
+    a reject fee of 15 EUR) and signed mandates of four customers, one of
+    them B2B; the creditor identifier is the company party's
+    (create_company)"""
     Account = Model.get('account.account')
     Journal = Model.get('account.journal')
     PaymentJournal = Model.get('account.payment.journal')
@@ -693,6 +767,7 @@ def create_direct_debits(company, bank_account, customers, today):
     profile.sepa_payable_flavor = 'pain.001.001.03'
     profile.clearing_account = clearing
     profile.clearing_journal = bank_journal
+    profile.sepa_reject_fee_product = create_reject_fee(products)
     profile.save()
     mandate_type, = SequenceType.find([('name', '=', "SEPA Mandate")])
     sequence = Sequence(name="Mandats SEPA", sequence_type=mandate_type,
@@ -730,6 +805,9 @@ def build(today=None):
     customers = create_customers(countries['FR'], terms['30'])
     create_customer_bank_accounts(customers)
     products = create_products(accounts, taxes)
+    # after the product categories: the host copies an account's taxes
+    # into a category given that account
+    set_free_line_taxes(accounts, taxes)
     create_suppliers(eur, products)
     payment_method = create_payment_method(accounts)
     configure_payment_links(company, accounts)
@@ -739,9 +817,11 @@ def build(today=None):
     create_credit_in_use(customers, products, payment_method, today, invoices)
     create_extra_fields(invoices['draft'])
     create_contracts_and_interventions(company, customers, products, today)
-    create_direct_debits(company, bank_account, customers, today)
+    create_recurring_invoices(customers, products, today)
+    create_direct_debits(
+        company, bank_account, customers, products, today)
     create_users(company)
-    grant_margin([login for login, *_ in USERS])
+    grant_margin([login for login, *_ in USERS + [SALES_USER]])
     create_belgian_company(eur, countries['BE'], company, terms['30'], today)
     mark_configuration_done()
     return company, invoices

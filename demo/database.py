@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Create, check and drop the demo database on SQLite or PostgreSQL."""
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ MODULES = [
     'mentorsig_invoicing',
     'mentorsig_margin',
     'mentorsig_payment_links',
+    'mentorsig_recurring',
     'mentorsig_sale',
     'mentorsig_sale_subscription',
     'mentorsig_sepa',
@@ -124,6 +126,24 @@ class DemoDatabase:
             with self._pg_connect('postgres') as connection:
                 connection.execute(
                     'DROP DATABASE "%s" WITH (FORCE)' % self.name)
+
+    @property
+    def filestore_folder(self):
+        """Where trytond keeps the database's files (the stored invoice
+        PDFs): [database] path, then the database's name"""
+        if self.backend == 'sqlite':
+            base = self.sqlite_folder
+        else:
+            base = os.environ.get('TRYTOND_DATABASE__PATH') or os.path.join(
+                os.path.expanduser('~'), 'db')
+        return os.path.join(base, self.name)
+
+    def copy_files_from(self, other):
+        """Give this copy of other's tables other's files: a database
+        copied without them has posted invoices whose documents are lost"""
+        shutil.rmtree(self.filestore_folder, ignore_errors=True)
+        if os.path.isdir(other.filestore_folder):
+            shutil.copytree(other.filestore_folder, self.filestore_folder)
 
     def trytond_environ(self):
         "The TRYTOND_* variables that point trytond at this database"

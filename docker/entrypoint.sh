@@ -2,7 +2,7 @@
 # Entry point of the MentorSiG image: init | trytond | cron | worker | <cmd>
 set -eu
 : "${DB_NAME:=mentorsig}"
-MODULES="mentorsig_extra_field mentorsig_invoice_email mentorsig_invoicing mentorsig_margin mentorsig_payment_links mentorsig_sale mentorsig_sale_subscription mentorsig_sepa"
+MODULES="mentorsig_extra_field mentorsig_invoice_email mentorsig_invoicing mentorsig_margin mentorsig_payment_links mentorsig_recurring mentorsig_sale mentorsig_sale_subscription mentorsig_sepa"
 
 wait_for_database() {
     python - <<'PY'

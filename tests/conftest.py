@@ -18,8 +18,10 @@ def pytest_collection_modifyitems(session, config, items):
     (tests/lib/demo_server.py); of them, the sale test last"""
     def order(item):
         path = str(item.path)
-        # the sale invoicing and batch tests add invoices to the shared
-        # demo: last
+        # the sale invoicing, batch, direct debit and recurring tests add
+        # invoices to the shared demo: last
         return ('/e2e/' in path, path.endswith(
-                ('/test_sale_invoice.py', '/test_invoice_batch.py')))
+                ('/test_sale_invoice.py', '/test_invoice_batch.py',
+                    '/test_sepa_direct_debit.py',
+                    '/test_recurring_invoice.py')))
     items.sort(key=order)

@@ -40,7 +40,7 @@ def pins():
 
 
 def test_entry_points_register_every_module():
-    assert len(MODULES) == 8, MODULES
+    assert len(MODULES) == 9, MODULES
     entry_points = pyproject()['project']['entry-points']['trytond.modules']
     assert sorted(entry_points) == MODULES
     packages = pyproject()['tool']['setuptools']['packages']

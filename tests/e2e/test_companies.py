@@ -4,11 +4,12 @@
 the invoices of their company only, and each company posts and prints
 under its own rules."""
 import base64
+import hashlib
 import io
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from sao_client import RPC, login, visible_rows
+from sao_client import RPC, login, open_url, visible_rows
 
 FRENCH = "MentorSiG Démo SAS"
 BELGIAN = "Atelier Bruxellois SRL"
@@ -56,6 +57,8 @@ def test_belgian_invoice_under_belgian_rules(demo_server):
         [posted[0]['id']], {})
     assert extension == 'pdf'
     data = base64.b64decode(data['base64'])
+    assert hashlib.sha256(data).hexdigest() == (
+        invoice['mentorsig_document_sha256'])
     text = ' '.join(p.extract_text()
         for p in PdfReader(io.BytesIO(data)).pages)
     assert 'BE0477472701' in text
@@ -65,8 +68,7 @@ def test_belgian_invoice_under_belgian_rules(demo_server):
 
 def test_belgian_user_lists_belgian_invoices(demo_server, page, output_dir):
     login(page, demo_server, 'comptable-be', 'comptable-be-demo')
-    page.evaluate('url => { window.location.hash = url; }',
-        '%s/model/account.invoice' % demo_server.database.name)
+    open_url(page, demo_server, 'model/account.invoice')
     rows = visible_rows(page)
     for customer in BELGIAN_CUSTOMERS:
         expect(rows.filter(has_text=customer)).to_have_count(1)

@@ -4,6 +4,7 @@
 (the report over JSON-RPC on the running server): the demo's real chart
 (account_fr), taxes and parties, not the scenarios' minimal ones."""
 import base64
+import hashlib
 import io
 from decimal import Decimal
 
@@ -26,10 +27,13 @@ def test_every_posted_demo_invoice_is_valid_factur_x(demo_server):
     invoices = rpc('model.account.invoice.search_read',
         [('type', '=', 'out'), ('state', 'in', ['posted', 'paid'])],
         0, None, [('id', 'ASC')],
-        ['number', 'total_amount', 'lines'])
+        ['number', 'total_amount', 'lines', 'mentorsig_document_sha256'])
     assert len(invoices) >= 8
     for invoice in invoices:
         data = print_pdf(rpc, invoice['id'])
+        # the stored document, byte for byte, not one rendered again
+        assert hashlib.sha256(data).hexdigest() == (
+            invoice['mentorsig_document_sha256']), invoice['number']
         _, xml = get_xml_from_pdf(data, check_xsd=False)
         # XSD, EN 16931 and the French rules (BR-FR), warnings included
         assert validation.all_errors(xml) == [], invoice['number']

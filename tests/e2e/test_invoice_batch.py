@@ -6,7 +6,8 @@ import datetime as dt
 import os
 
 from playwright.sync_api import expect
-from sao_client import RPC, current_form, login, open_menu, visible_rows
+from sao_client import (
+    RPC, current_form, login, open_menu, toolbar, visible_rows)
 
 CUSTOMER = "Garage Dupont et Fils"
 
@@ -62,7 +63,7 @@ def test_post_selected_drafts_as_a_batch(demo_server, page, output_dir):
     for i in (1, 2):
         rows.nth(i).click(position={'x': 300, 'y': 12},
             modifiers=['Control'])
-    page.locator('button#action:visible').click()
+    toolbar(page, 'action').click()
     page.get_by_role('menuitem', name='Post (batch)').click()
     # The batch opens on its form: every selected draft posted
     form = current_form(page)

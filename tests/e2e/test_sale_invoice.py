@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sao_client import (
-    RPC, click_until_closed, current_form, fill_number, login, number_shown,
-    open_menu, print_pdf, visible_rows)
+    RPC, SERVER_WORK, click_until_closed, current_form, fill_number, login,
+    number_shown, open_menu, print_pdf, visible_rows)
 
 CENT = Decimal('0.01')
 DEPOSIT_DEDUCTED = {
@@ -193,7 +193,7 @@ def test_deposit_on_quotation_then_balance_of_order(
         'button', name='OK', exact=True).click()
     expect(invoice_form.locator(
             'select[name="state"], input[name="state"]').first) \
-        .to_have_value(re.compile('[Pp]osted'))
+        .to_have_value(re.compile('[Pp]osted'), timeout=SERVER_WORK)
     number = invoice_form.locator('input[name="number"]')
     expect(number).not_to_have_value('')
     number = number.input_value()

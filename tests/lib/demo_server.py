@@ -101,7 +101,9 @@ def fresh_demo_database(suffix=''):
             _build_cached_demo(cached)
         folder = tempfile.mkdtemp(prefix='mentorsig-e2e-')
         shutil.copy(cached.sqlite_path, os.path.join(folder, name + '.sqlite'))
-        return DemoDatabase('sqlite://' + folder, name, ADMIN_PASSWORD)
+        database = DemoDatabase('sqlite://' + folder, name, ADMIN_PASSWORD)
+        database.copy_files_from(cached)
+        return database
     cached = DemoDatabase(uri, key, ADMIN_PASSWORD)
     if not cached.exists() or not cached.is_ready():
         _build_cached_demo(cached)
@@ -110,6 +112,7 @@ def fresh_demo_database(suffix=''):
     with database._pg_connect('postgres') as connection:
         connection.execute(
             'CREATE DATABASE "%s" TEMPLATE "%s"' % (name, key))
+    database.copy_files_from(cached)
     return database
 
 
@@ -127,6 +130,12 @@ class DemoServer:
         environ.update(self.database.trytond_environ())
         environ['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%d' % self.port
         environ['TRYTOND_WEB__ROOT'] = WEB_ROOT
+        # No database list, as on a production server: the user types the
+        # database's name. The host lists a PostgreSQL server's databases
+        # by connecting to each and reading its ir_configuration, which
+        # waits for any other database's transaction that altered that
+        # table (a module activation): the login dialog then never came
+        environ['TRYTOND_DATABASE__LIST'] = 'False'
         trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
         self.log = open(self.log_path, 'w')
         self.process = subprocess.Popen(

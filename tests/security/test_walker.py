@@ -37,11 +37,15 @@ CANARIES = [
     'CANARY-A-rep', 'canary_a_field', 'CANARY-A-field', 'CANARY-A-mail',
     'CANARY-A-attachment', 'CANARY-A-PDF', 'CANARY-A-method',
     'CANARY-A-template', 'sk_test_CANARYA', 'whsec_CANARYA',
-    'CANARY-A-event',
+    'CANARY-A-event', 'CANARYA-paypal-client', 'CANARYA-paypal-secret',
+    'CANARYA-paypal-webhook',
     ]
 SECRETS = {
     'payment_link_stripe_secret_key': 'sk_test_CANARYA',
     'payment_link_stripe_webhook_secret': 'whsec_CANARYA',
+    'payment_link_paypal_client_id': 'CANARYA-paypal-client',
+    'payment_link_paypal_secret': 'CANARYA-paypal-secret',
+    'payment_link_paypal_webhook_id': 'CANARYA-paypal-webhook',
     }
 
 
