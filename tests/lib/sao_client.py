@@ -91,6 +91,25 @@ def save_new_record(page):
     expect(toolbar(page, 'attach')).to_be_enabled(timeout=60_000)
 
 
+def select_file(form, path, size_shown):
+    """Choose the file of the form's binary field and wait until the field
+    shows its size (size_shown, a pattern). The widget hides its Select
+    button while it shows a record holding a file: wait until it is shown,
+    as a user would, then choose again if the size never comes (the record
+    the widget reads the file for may still be the one it showed before)"""
+    select = form.locator('.input-file:visible')
+    size = form.locator('input[type="input"]').last
+    for attempt in range(3):
+        expect(select).to_have_count(1)
+        form.locator('input[type="file"]').set_input_files(path)
+        try:
+            expect(size).to_have_value(size_shown, timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
 def number_shown(scope, name):
     "The text a numeric field shows (sao swaps in a number input to edit)"
     return scope.locator('input[name="%s"][type="text"]' % name)
