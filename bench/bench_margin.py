@@ -138,7 +138,7 @@ def fill(backend, invoice_id, lines):
     clone(cursor, backend, 'account_invoice_line', line.id, lines, {
             'invoice': f"{invoice_ids[0]} + n / {LINES_PER_INVOICE}",
             'product': f"{products[0]} + (n * 7) % {PRODUCTS}",
-            'quantity': f"1 + n % 5",
+            'quantity': "1 + n % 5",
             'unit_price': "10 + n % 90",
             'unit_cost': "CASE WHEN n % 10 = 9 THEN NULL "
             "ELSE 6 + n % 50 END",

@@ -4,7 +4,6 @@
 several through the queue (the sending itself is in invoice_email.py)"""
 import smtplib
 
-from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard

@@ -47,7 +47,12 @@ def check_company(company):
     User = pool.get('res.user')
     if not Transaction().user or company is None:
         return
-    company_id = int(company)
+    try:
+        company_id = int(company)
+    except (TypeError, ValueError):
+        # not a company at all (an RPC caller sent a list, a name...)
+        raise CompanyAccessError(gettext(
+                'mentorsig_invoicing.msg_company_not_allowed'))
     if company_id < 0:
         return
     if company_id not in User.get_companies():

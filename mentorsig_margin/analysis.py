@@ -18,7 +18,8 @@ of their keys instead of the whole query; `search_read` of plain columns
 runs one query and builds its rows from one description of the columns.
 The access of the models and fields and the company rules apply to both.
 `bench/bench_margin.py` times them on a million lines (README, Benchmarks:
-under load 11 to 16 on 2 cores, 3 to 7 s, the GROUP BY alone 1.4 to 1.6 s).
+on PostgreSQL, idle 2 cores, 0.38 s by customer x month and 0.57 s by
+product through `search_read`, 0.88 s and 1.44 s as the web client).
 """
 import datetime as dt
 
@@ -30,6 +31,7 @@ from sql.functions import Extract, Round, ToChar
 from sql.operators import Concat
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.modelsql import convert_from
 from trytond.modules.currency.fields import Monetary
@@ -38,6 +40,7 @@ from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
+from .exceptions import MarginAnalysisError
 from .line import RATE_DIGITS
 
 BROWSE_CHUNK = 100
@@ -725,6 +728,11 @@ class OpenLines(Wizard):
     start = StateAction('mentorsig_margin.act_margin_invoice_lines')
 
     def do_start(self, action):
+        # A row exists in the context it was computed in: the user may have
+        # changed company since the analysis was shown
+        if self.record is None:
+            raise MarginAnalysisError(gettext(
+                    'mentorsig_margin.msg_analysis_row_gone'))
         # The row was read through the user's rules: its lines are too
         domain = self.record._open_lines_domain()
         action['pyson_domain'] = PYSONEncoder().encode(domain)
