@@ -121,19 +121,19 @@ def test_invoice_from_customer_card(demo_server, page, output_dir):
     # VAT at 20 % (issue 12 item 11)
     dialog = new_invoice_line_dialog(page, lines)
     description = dialog.locator('textarea[name="description"]:visible')
-    # the notebook is reset just after the record is shown: click again if
-    # the first click came in between
+    # the notebook is reset just after the record is shown: click again and
+    # type again if the reset came between the click and the typing
     for attempt in range(6):
         dialog.get_by_role('tab', name='Description', exact=True).click()
         try:
-            expect(description).to_be_visible(timeout=10_000)
+            description.fill('Frais de déplacement', timeout=10_000)
+            # the client sends a change when the field is left
+            description.press('Tab', timeout=10_000)
+            expect(description).to_have_value('Frais de déplacement')
             break
-        except AssertionError:
-            continue
-    description.fill('Frais de déplacement')
-    # the client sends a change when the field is left
-    description.press('Tab')
-    expect(description).to_have_value('Frais de déplacement')
+        except (AssertionError, PlaywrightTimeoutError):
+            if attempt == 5:
+                raise
     dialog.get_by_role('tab', name='General', exact=True).click()
     # once described, the line has the revenue account of free lines
     expect(dialog.locator('input[name="account"]')).to_have_value(
