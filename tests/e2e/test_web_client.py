@@ -160,6 +160,10 @@ def test_invoice_from_customer_card(demo_server, page, output_dir):
     # A partial payment of 100 EUR by bank transfer
     form.get_by_role('button', name='Pay', exact=True).click()
     wizard = page.locator('.modal-dialog:visible').last
+    # the amount to pay comes as the wizard's default: typed before it
+    # comes, 100 would be replaced by it (the whole invoice paid)
+    expect(number_shown(wizard, 'amount')).to_have_value(
+        re.compile(r'249\.60'))
     fill_number(wizard, 'amount', '100')
     wizard.locator('select[name="payment_method"]').select_option(
         label='Virement bancaire')
