@@ -22,7 +22,43 @@ class _Server(ThreadingHTTPServer):
         pass
 
 
-class StripeAPI:
+class _JSONHandler(BaseHTTPRequestHandler):
+    "Answers JSON with the provider's own headers (`headers_sent`)"
+    headers_sent = {}
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        for name, value in self.headers_sent.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _LoopbackAPI:
+    "A provider's API served on a free loopback port by a thread"
+
+    def _listen(self, handler):
+        self.server = _Server(('127.0.0.1', 0), handler)
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class StripeAPI(_LoopbackAPI):
     """POST /v1/checkout/sessions answered as Stripe does (an object
     `checkout.session`); every request kept in `requests` with its
     headers and form-decoded body; `delay` seconds before answering, and
@@ -35,9 +71,8 @@ class StripeAPI:
         self._sessions = {}
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+        class Handler(_JSONHandler):
+            headers_sent = {'Request-Id': 'req_test'}
 
             def do_POST(self):
                 length = int(self.headers.get('Content-Length') or 0)
@@ -64,19 +99,7 @@ class StripeAPI:
                         len(api._sessions) + 1)
                 return self._answer(200, api._sessions[key])
 
-            def _answer(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.send_header('Request-Id', 'req_test')
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = _Server(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, daemon=True)
+        self._listen(Handler)
 
     @staticmethod
     def session(form, number):
@@ -101,14 +124,6 @@ class StripeAPI:
             'cancel_url': one('cancel_url'),
             'url': 'https://checkout.stripe.com/c/pay/cs_test_%04d' % number,
             }
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def stripe_event(event_type, data, event_id='evt_test_1', created=None):
@@ -145,7 +160,7 @@ def signed(event, secret, timestamp=None):
     return payload, header
 
 
-class PayPalAPI:
+class PayPalAPI(_LoopbackAPI):
     """PayPal's REST API on loopback, answering what our payment links
     call with PayPal's documented JSON: POST /v1/oauth2/token (client
     credentials), /v2/checkout/orders (PayPal-Request-Id idempotent),
@@ -179,9 +194,8 @@ class PayPalAPI:
         self._lock = threading.Lock()
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+        class Handler(_JSONHandler):
+            headers_sent = {'Paypal-Debug-Id': 'f00d'}
 
             def do_POST(self):
                 length = int(self.headers.get('Content-Length') or 0)
@@ -212,27 +226,7 @@ class PayPalAPI:
                     status, payload = api.show(self.path, headers)
                 return self._answer(status, payload)
 
-            def _answer(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.send_header('Paypal-Debug-Id', 'f00d')
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = _Server(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._listen(Handler)
 
     def calls(self, path):
         return [r for r in self.requests if r['path'] == path]
