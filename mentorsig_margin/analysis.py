@@ -728,8 +728,7 @@ class OpenLines(Wizard):
     start = StateAction('mentorsig_margin.act_margin_invoice_lines')
 
     def do_start(self, action):
-        # A row exists in the context it was computed in: the user may have
-        # changed company since the analysis was shown
+        # Called without a row (no active id): nothing to open
         if self.record is None:
             raise MarginAnalysisError(gettext(
                     'mentorsig_margin.msg_analysis_row_gone'))

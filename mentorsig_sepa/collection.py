@@ -319,9 +319,7 @@ class Collect(Wizard):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         ids = sorted({l.move.origin.id for l in lines})
-        invoices = {}
-        invoices.update((i.id, i) for i in _browse(Invoice, ids))
-        return invoices
+        return {i.id: i for i in _browse(Invoice, ids)}
 
     @classmethod
     def _line_left_out_reason(cls, journal, line, amount, notice_ok):
