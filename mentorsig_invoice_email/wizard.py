@@ -9,6 +9,7 @@ from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from mentorsig_invoicing.access import check_records
+from mentorsig_invoicing.background import background
 
 from .exceptions import InvoiceEmailError
 from .invoice import smtp_error_text
@@ -173,8 +174,11 @@ class MassSendInvoiceEmail(Wizard):
             batch = Batch.open_running(company, 'email',
                 len(sending) + len(failures), failures)
             batches.append(batch)
-            Invoice.mentorsig_email_queue(
-                sending, self.start.template, batch=batch)
+            # sent by a thread of the server when there is no worker: the
+            # wizard answers at once, the batch shows how far it is
+            with background():
+                Invoice.mentorsig_email_queue(
+                    sending, self.start.template, batch=batch)
             if not sending:
                 Batch.finish(batch.id)
         self.done.queued = len(to_send)

@@ -23,6 +23,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateAction, Wizard
 
 from .access import check_records
+from .background import background
 from .exceptions import BatchError
 
 KINDS = [
@@ -35,6 +36,8 @@ STATES = [
     ('done', "Done"),
     ('failed', "Failed"),
     ]
+# invoices posted per commit: the counters a user watches grow by this
+CHUNK = 50
 
 
 class InvoiceBatch(ModelSQL, ModelView):
@@ -199,12 +202,13 @@ class InvoiceBatch(ModelSQL, ModelView):
                             }])
             batches.append(batch)
             with Transaction().set_context(
-                    company=company.id, queue_name='mentorsig_batch'):
+                    company=company.id, queue_name='mentorsig_batch'), \
+                    background():
                 cls.__queue__.run_post([batch], [i.id for i in drafts])
         return batches
 
     @classmethod
-    def run_post(cls, batches, invoice_ids, size=200):
+    def run_post(cls, batches, invoice_ids, size=CHUNK):
         "The task: post the invoices by chunks, counting as it goes"
         pool = Pool()
         Invoice = pool.get('account.invoice')

@@ -146,3 +146,77 @@ def test_post_batch_counts_posted_and_failed_invoices():
             batch = Batch(batch_id)
             assert (batch.state, batch.done, batch.failed) == ('done', 5, 0)
     assert seen == [0, 2, 4]
+
+
+def test_post_batch_of_a_request_runs_after_the_commit_in_a_thread():
+    """Started by a request of the web client, without a worker, the batch
+    is left to a thread of the server once the request commits (the host
+    would run it before answering); outside a request, as the host does"""
+    import threading
+
+    from bench_books import open_books
+    from mentorsig_suite import activate_suite
+    from proteus import Model
+    from trytond.modules.account.tests.tools import create_chart
+    from trytond.modules.company.tests.tools import create_company
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction
+
+    config = activate_suite(create_company, create_chart)
+    mentorsig = Model.get('mentorsig.configuration')(1)
+    mentorsig.enabled = True
+    mentorsig.save()
+    _, accounts, _ = open_books()
+    customer = Model.get('party.party')(name="Client Requête")
+    customer.save()
+    Invoice = Model.get('account.invoice')
+    ids = []
+    for i in range(4):
+        invoice = Invoice(type='out', party=customer,
+            invoice_date=dt.date.today())
+        line = invoice.lines.new()
+        line.account = accounts['revenue']
+        line.description = "Article %s" % i
+        line.quantity = 1
+        line.unit_price = Decimal('10.00')
+        invoice.save()
+        ids.append(invoice.id)
+
+    def post(ids, context):
+        with Transaction().start(DB_NAME, config.user,
+                context=context) as transaction:
+            pool = Pool()
+            Batch = pool.get('mentorsig.invoice.batch')
+            InvoiceModel = pool.get('account.invoice')
+            batch, = Batch.post_invoices(InvoiceModel.browse(ids))
+            transaction.commit()
+            left = list(transaction.tasks)
+            transaction.tasks.clear()
+            return batch.id, left
+
+    # outside a request: the task is left to the caller, as the host does
+    _, left = post(ids[:1], config.context)
+    assert len(left) == 1
+
+    # a request's: nothing left to the dispatcher, a thread runs it (but
+    # on SQLite in memory, which another thread cannot reach)
+    request_context = dict(config.context, _request={
+            'remote_addr': '127.0.0.1', 'http_host': 'localhost'})
+    batch_id, left = post(ids[1:], request_context)
+    if DB_NAME == ':memory:':
+        assert len(left) == 1
+        return
+    assert left == []
+    threads = [t for t in threading.enumerate()
+        if t.name == 'mentorsig-background']
+    assert len(threads) == 1
+    threads[0].join(300)
+    assert not threads[0].is_alive()
+    batch = Model.get('mentorsig.invoice.batch')(batch_id)
+    assert (batch.state, batch.done, batch.failed) == ('done', 3, 0)
+    posted = Invoice.find([('id', 'in', ids[1:])])
+    assert {i.state for i in posted} == {'posted'}
+    # the documents too: the tasks posting queued ran in the same thread
+    assert all(i.mentorsig_document_sha256 for i in posted)
+    assert Invoice(ids[0]).state == 'draft'
