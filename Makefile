@@ -23,7 +23,7 @@ run: setup $(SYSTEM_STAMP)
 reset: $(VENV_STAMP)
 	$(BIN)/python -m demo --database $(DB_NAME) --uri '$(DB_URI)' --drop
 
-setup: $(VENV_STAMP) $(WEB_STAMP)
+setup: $(VENV_STAMP) $(WEB_STAMP) $(WEB_ROOT)/custom.js
 
 # Pinned packages (requirements.txt), then our modules in editable mode so
 # that trytond finds them through the trytond.modules entry point.
@@ -40,6 +40,11 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --omit=dev --legacy-peer-deps --no-audit --no-fund
 	ln -sfn .. web/node_modules/tryton-sao/node_modules
 	touch $@
+
+# Our additions to the web client (web/custom.js), which sao's index.html
+# loads from its own folder
+$(WEB_ROOT)/custom.js: $(WEB_STAMP)
+	ln -sfn ../../custom.js $@
 
 # Chromium for the browser tests and the PostgreSQL client tools that the
 # host's DB_CACHE uses (pg_dump, pg_restore), from Debian's packages.
