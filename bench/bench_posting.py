@@ -4,7 +4,8 @@
 """Creating and posting customer invoices: ours against the host.
 
     .venv/bin/python bench/bench_posting.py [--invoices 100] [--batch 200]
-        [--rounds 3] [--profile 30] [--skip-extras] [--backend sqlite]
+        [--rounds 3] [--profile 30] [--rpc 200] [--skip-extras]
+        [--backend sqlite]
 
 Without --backend, SQLite then PostgreSQL, each in a child process (trytond
 reads its database URI once); the last line gives PostgreSQL's ratios:
@@ -50,6 +51,15 @@ of --rounds rounds; SQL statements per invoice are counted on the
 connection.  The host's test mode is off while measuring (in test mode
 it also validates function fields on every write, a server does not).
 --profile K posts K more invoices of ours under cProfile (tasks apart).
+
+On PostgreSQL, --rpc N (200 by default) then posts N more drafts through
+JSON-RPC on a `trytond` server started on each database, as a user does
+from the invoice list: the host's Post button (`account.invoice.post` on
+the selection, which answers once its tasks, the ODT documents, have run
+after its commit, restarting when trytond's lock protocol asks), against
+our Post (batch) action, which answers at once and is timed until every
+invoice is posted with its document stored (the batch runs in a thread of
+the server, there being no worker).  Wall seconds, host/ours.
 """
 import argparse
 import configparser
@@ -302,7 +312,7 @@ def check(config, ids, ours):
     return in_transaction(config, states)
 
 
-def measure(label, modules, count, batch, rounds=3, profile=0):
+def measure(label, modules, count, batch, rounds=3, profile=0, rpc=0):
     """The best rates of `rounds` rounds of creating and posting `count`
     invoices in a database of `modules`"""
     from trytond.pool import Pool
@@ -356,10 +366,120 @@ def measure(label, modules, count, batch, rounds=3, profile=0):
         print(f"  (each invoice: {total} with taxes)", flush=True)
         if profile:
             run_profile(config, profile, batch, locks)
+        if rpc:
+            figures['rpc'], figures['rpc answered'] = measure_rpc(
+                config, rpc, bulk)
+            print(f"  JSON-RPC, {rpc} drafts posted from the list: "
+                f"{figures['rpc']:.1f}s until posted with their documents "
+                f"(the request answered in {figures['rpc answered']:.1f}s)",
+                flush=True)
     finally:
         Pool.test = True
         drop_db()
     return figures
+
+
+def rpc_call(url, method, params, headers=None, timeout=3600):
+    "One JSON-RPC call; its result (an error raises)"
+    import json
+    import urllib.request
+    request = urllib.request.Request(url, data=json.dumps({
+                'id': 1, 'method': method, 'params': params,
+                }, default=str).encode(),
+        headers={'Content-Type': 'application/json', **(headers or {})})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        answer = json.loads(response.read())
+    if answer.get('error'):
+        raise RuntimeError('%s: %s' % (method, answer['error']))
+    return answer['result']
+
+
+def measure_rpc(config, count, bulk):
+    """Wall time of posting `count` drafts through JSON-RPC on a trytond
+    server of this database, as a user does from the invoice list: the
+    host's Post button (`account.invoice.post`, answered once its tasks,
+    the documents, ran after the commit), or our Post (batch) action,
+    answered at once, timed until the batch is done and every invoice's
+    document is stored (its task run in a thread of the server)"""
+    import base64
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+
+    from demo_server import free_port
+
+    ids, _ = create(config, count)
+
+    def set_password():
+        User = Pool().get('res.user')
+        admin, = User.search([('login', '=', 'admin')])
+        User.write([admin], {'password': 'bench-rpc-password'})
+    in_transaction(config, set_password)
+
+    port = free_port()
+    environ = os.environ.copy()
+    environ['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%d' % port
+    environ['TRYTOND_DATABASE__LIST'] = 'False'
+    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+    log = open(os.path.join(ROOT, 'var', 'bench-posting-rpc.log'), 'a')
+    server = subprocess.Popen([trytond, '-d', DB_NAME], env=environ,
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = 'http://127.0.0.1:%d/%s/rpc/' % (port, DB_NAME)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen('http://127.0.0.1:%d/' % port,
+                    timeout=2).close()
+                break
+            except urllib.error.HTTPError:  # it answers (405 without sao)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "trytond did not start"
+                time.sleep(0.5)
+        user_id, session, *_ = rpc_call(url, 'common.db.login',
+            ['admin', {'password': 'bench-rpc-password'}, 'en'])
+        token = base64.b64encode(
+            ('admin:%s:%s' % (user_id, session)).encode()).decode()
+        headers = {'Authorization': 'Session ' + token}
+        context = rpc_call(url, 'model.res.user.get_preferences',
+            [True, {}], headers)
+        start = time.perf_counter()
+        if not bulk:
+            rpc_call(url, 'model.account.invoice.post', [ids, context],
+                headers)
+            answered = time.perf_counter() - start
+        else:
+            wizard = 'wizard.mentorsig.invoice.batch.post'
+            session_id, state, _ = rpc_call(url, wizard + '.create',
+                [context], headers)
+            rpc_call(url, wizard + '.execute', [session_id, {}, state,
+                    dict(context, active_model='account.invoice',
+                        active_id=ids[0], active_ids=ids)], headers)
+            rpc_call(url, wizard + '.delete', [session_id, context],
+                headers)
+            answered = time.perf_counter() - start
+            while True:
+                rows = rpc_call(url, 'model.account.invoice.read',
+                    [ids, ['state', 'mentorsig_document_sha256'], context],
+                    headers)
+                if all(r['state'] == 'posted'
+                        and r['mentorsig_document_sha256'] for r in rows):
+                    break
+                assert time.perf_counter() - start < 3600
+                time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        rows = rpc_call(url, 'model.account.invoice.read',
+            [ids, ['state'], context], headers)
+        assert all(r['state'] == 'posted' for r in rows)
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    return elapsed, answered
 
 
 def run_profile(config, count, batch, locks):
@@ -381,7 +501,8 @@ def child(backend, args):
     import subprocess
     command = [sys.executable, os.path.abspath(__file__),
         '--backend', backend, '--invoices', str(args.invoices),
-        '--batch', str(args.batch), '--rounds', str(args.rounds)]
+        '--batch', str(args.batch), '--rounds', str(args.rounds),
+        '--rpc', str(args.rpc)]
     if args.skip_extras:
         command.append('--skip-extras')
     process = subprocess.run(command, stdout=subprocess.PIPE, text=True,
@@ -405,6 +526,9 @@ def main():
         help="rounds per database, the best one counts (a busy machine)")
     parser.add_argument('--profile', type=int, default=0, metavar='K',
         help="then post K more invoices of ours under cProfile")
+    parser.add_argument('--rpc', type=int, default=200, metavar='N',
+        help="then post N drafts through JSON-RPC on a trytond server, "
+        "from the list (PostgreSQL only: SQLite is in memory); 0: not")
     parser.add_argument('--skip-extras', action='store_true',
         help="leave out the host + extras database")
     parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
@@ -425,16 +549,18 @@ def main():
         return 0
 
     count_statements()
+    rpc = args.rpc if args.backend == 'postgresql' else 0
     results = {}
     results['host'] = measure(
-        "host", host_modules(), args.invoices, args.batch, args.rounds)
+        "host", host_modules(), args.invoices, args.batch, args.rounds,
+        rpc=rpc)
     if not args.skip_extras:
         extras = sorted(set(host_modules()) | set(HOST_EXTRAS))
         results['extras'] = measure(
             "host + extras", extras, args.invoices, args.batch, args.rounds)
     results['ours'] = measure(
         "ours (bulk path)", SUITE_MODULES, args.invoices, args.batch,
-        args.rounds, args.profile)
+        args.rounds, args.profile, rpc=rpc)
     assert set(MENTORSIG_MODULES) <= set(SUITE_MODULES)
 
     print(f"\n{args.invoices} invoices of {LINES} lines on {args.backend}, "
@@ -452,6 +578,13 @@ def main():
     for name in ['sql post', 'sql documents']:
         print(f"  {name[4:]}: SQL statements per invoice, host "
             f"{results['host'][name]:.0f}, ours {results['ours'][name]:.0f}")
+    if rpc:
+        host, ours = results['host']['rpc'], results['ours']['rpc']
+        ratios['rpc'] = host / ours
+        print(f"  JSON-RPC, {rpc} drafts posted from the list until posted "
+            f"with their documents: host {host:.1f}s, ours {ours:.1f}s "
+            f"(answered in {results['ours']['rpc answered']:.1f}s), ratio "
+            f"host/ours {host / ours:.2f}")
     # this backend's line (the parent's run ends with PostgreSQL's)
     print(f"bench_posting: post ratio {ratios['post']:.2f}, "
         f"post+documents ratio {ratios['post + documents']:.2f} "
