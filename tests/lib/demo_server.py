@@ -118,8 +118,10 @@ def fresh_demo_database(suffix=''):
 
 class DemoServer:
 
-    def __init__(self, database, output, log_name='trytond-e2e.log'):
+    def __init__(self, database, output, log_name='trytond-e2e.log',
+            environ=None):
         self.database = database
+        self.environ = environ or {}
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d/' % self.port
         self.log_path = os.path.join(output, log_name)
@@ -136,6 +138,7 @@ class DemoServer:
         # waits for any other database's transaction that altered that
         # table (a module activation): the login dialog then never came
         environ['TRYTOND_DATABASE__LIST'] = 'False'
+        environ.update(self.environ)
         trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
         self.log = open(self.log_path, 'w')
         self.process = subprocess.Popen(
