@@ -36,6 +36,8 @@ from email.utils import formatdate, getaddresses, make_msgid
 from trytond.sendmail import get_smtp_server
 from trytond.url import host
 
+from mentorsig_invoicing.background import AfterCommit
+
 logger = logging.getLogger(__name__)
 
 
@@ -62,7 +64,7 @@ def _data(message):
     return data
 
 
-class PendingDelivery:
+class PendingDelivery(AfterCommit):
     """A message sent up to its last line, finished after the commit
 
     `on_failure(error)` is called in a new transaction when the server
@@ -90,16 +92,6 @@ class PendingDelivery:
             self.server.close()
         except OSError:
             pass
-
-    # trytond data manager protocol (Transaction.join)
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
 
     def tpc_finish(self, transaction):
         if self.done:

@@ -51,8 +51,28 @@ def background():
         manager.task_ids.extend(queued)
 
 
-class _Starter:
-    "A data manager that starts the thread once the transaction committed"
+class AfterCommit:
+    """A trytond data manager (Transaction.join) that acts once the
+    transaction committed (tpc_finish) or was rolled back (tpc_abort)"""
+
+    def tpc_begin(self, transaction):
+        pass
+
+    def commit(self, transaction):
+        pass
+
+    def tpc_vote(self, transaction):
+        pass
+
+    def tpc_finish(self, transaction):
+        pass
+
+    def tpc_abort(self, transaction):
+        pass
+
+
+class _Starter(AfterCommit):
+    "Starts the thread once the transaction committed"
 
     def __init__(self, database_name):
         self.database_name = database_name
@@ -64,15 +84,6 @@ class _Starter:
 
     def __hash__(self):
         return hash((_Starter, self.database_name))
-
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
 
     def tpc_finish(self, transaction):
         if self.task_ids:

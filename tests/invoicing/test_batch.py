@@ -20,6 +20,26 @@ def sessions_ended():
     disconnect_others(DB_NAME)
 
 
+def small_drafts(customer_name, count, accounts):
+    "The ids of count one-line drafts of a new customer (proteus)"
+    from proteus import Model
+    customer = Model.get('party.party')(name=customer_name)
+    customer.save()
+    Invoice = Model.get('account.invoice')
+    ids = []
+    for i in range(count):
+        invoice = Invoice(type='out', party=customer,
+            invoice_date=dt.date.today())
+        line = invoice.lines.new()
+        line.account = accounts['revenue']
+        line.description = "Article %s" % i
+        line.quantity = 1
+        line.unit_price = Decimal('10.00')
+        invoice.save()
+        ids.append(invoice.id)
+    return ids
+
+
 def test_post_batch_counts_posted_and_failed_invoices():
     from bench_books import open_books
     from mentorsig_suite import activate_suite
@@ -104,27 +124,14 @@ def test_post_batch_counts_posted_and_failed_invoices():
 
 
     # Each chunk commits with the counters: visible while the batch runs
-    customer = Model.get('party.party')(name="Client Morceaux")
-    customer.save()
-    Invoice = Model.get('account.invoice')
-    ids = []
-    for i in range(5):
-        invoice = Invoice(type='out', party=customer,
-            invoice_date=dt.date.today())
-        line = invoice.lines.new()
-        line.account = accounts['revenue']
-        line.description = "Article %s" % i
-        line.quantity = 1
-        line.unit_price = Decimal('10.00')
-        invoice.save()
-        ids.append(invoice.id)
+    ids = small_drafts("Client Morceaux", 5, accounts)
 
     seen = []
     with Transaction().start(DB_NAME, config.user, context=config.context):
         pool = Pool()
         Batch = pool.get('mentorsig.invoice.batch')
         InvoiceModel = pool.get('account.invoice')
-        with Transaction().new_transaction() as transaction:
+        with Transaction().new_transaction():
             batch, = Batch.create([{
                         'company': InvoiceModel(ids[0]).company.id,
                         'kind': 'post', 'queued': len(ids)}])
@@ -168,20 +175,8 @@ def test_post_batch_of_a_request_runs_after_the_commit_in_a_thread():
     mentorsig.enabled = True
     mentorsig.save()
     _, accounts, _ = open_books()
-    customer = Model.get('party.party')(name="Client Requête")
-    customer.save()
+    ids = small_drafts("Client Requête", 4, accounts)
     Invoice = Model.get('account.invoice')
-    ids = []
-    for i in range(4):
-        invoice = Invoice(type='out', party=customer,
-            invoice_date=dt.date.today())
-        line = invoice.lines.new()
-        line.account = accounts['revenue']
-        line.description = "Article %s" % i
-        line.quantity = 1
-        line.unit_price = Decimal('10.00')
-        invoice.save()
-        ids.append(invoice.id)
 
     def post(ids, context):
         with Transaction().start(DB_NAME, config.user,
