@@ -30,6 +30,8 @@ RUN pip install --no-cache-dir --no-deps .
 COPY --from=web /web/node_modules /opt/sao/node_modules
 # sao's index.html loads its libraries from node_modules/ under its folder
 RUN ln -sfn .. /opt/sao/node_modules/tryton-sao/node_modules
+# our additions to the web client, loaded by its index.html
+COPY web/custom.js /opt/sao/node_modules/tryton-sao/custom.js
 COPY docker/entrypoint.sh /usr/local/bin/mentorsig-entrypoint
 RUN mkdir -p /var/lib/trytond/db && chown trytond /var/lib/trytond/db
 ENV TRYTOND_WEB__ROOT=/opt/sao/node_modules/tryton-sao \

@@ -80,6 +80,9 @@ def test_dockerfile_installs_the_same_pins_and_modules():
     dockerfile = read('Dockerfile')
     assert 'pip install --no-cache-dir -r requirements.txt' in dockerfile
     assert 'npm ci --omit=dev' in dockerfile
+    # the web client's additions, where sao's index.html loads them
+    assert ('COPY web/custom.js /opt/sao/node_modules/tryton-sao/custom.js'
+        in dockerfile)
     for name in MODULES:
         assert 'COPY %s ./%s' % (name, name) in dockerfile
     entrypoint = read('docker/entrypoint.sh')
