@@ -379,21 +379,6 @@ def measure(label, modules, count, batch, rounds=3, profile=0, rpc=0):
     return figures
 
 
-def rpc_call(url, method, params, headers=None, timeout=3600):
-    "One JSON-RPC call; its result (an error raises)"
-    import json
-    import urllib.request
-    request = urllib.request.Request(url, data=json.dumps({
-                'id': 1, 'method': method, 'params': params,
-                }, default=str).encode(),
-        headers={'Content-Type': 'application/json', **(headers or {})})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        answer = json.loads(response.read())
-    if answer.get('error'):
-        raise RuntimeError('%s: %s' % (method, answer['error']))
-    return answer['result']
-
-
 def measure_rpc(config, count, bulk):
     """Wall time of posting `count` drafts through JSON-RPC on a trytond
     server of this database, as a user does from the invoice list: the
@@ -401,15 +386,16 @@ def measure_rpc(config, count, bulk):
     the documents, ran after the commit), or our Post (batch) action,
     answered at once, timed until the batch is done and every invoice's
     document is stored (its task run in a thread of the server)"""
-    import base64
     import subprocess
     import urllib.error
     import urllib.request
+    from types import SimpleNamespace
 
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME
 
     from demo_server import free_port
+    from sao_client import RPC
 
     ids, _ = create(config, count)
 
@@ -428,7 +414,6 @@ def measure_rpc(config, count, bulk):
     server = subprocess.Popen([trytond, '-d', DB_NAME], env=environ,
         stdout=log, stderr=subprocess.STDOUT)
     try:
-        url = 'http://127.0.0.1:%d/%s/rpc/' % (port, DB_NAME)
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -440,40 +425,31 @@ def measure_rpc(config, count, bulk):
             except OSError:
                 assert time.monotonic() < deadline, "trytond did not start"
                 time.sleep(0.5)
-        user_id, session, *_ = rpc_call(url, 'common.db.login',
-            ['admin', {'password': 'bench-rpc-password'}, 'en'])
-        token = base64.b64encode(
-            ('admin:%s:%s' % (user_id, session)).encode()).decode()
-        headers = {'Authorization': 'Session ' + token}
-        context = rpc_call(url, 'model.res.user.get_preferences',
-            [True, {}], headers)
+        rpc = RPC(SimpleNamespace(url='http://127.0.0.1:%d/' % port,
+                database=SimpleNamespace(name=DB_NAME)),
+            'admin', 'bench-rpc-password', timeout=3600)
         start = time.perf_counter()
         if not bulk:
-            rpc_call(url, 'model.account.invoice.post', [ids, context],
-                headers)
+            rpc('model.account.invoice.post', ids)
             answered = time.perf_counter() - start
         else:
             wizard = 'wizard.mentorsig.invoice.batch.post'
-            session_id, state, _ = rpc_call(url, wizard + '.create',
-                [context], headers)
-            rpc_call(url, wizard + '.execute', [session_id, {}, state,
-                    dict(context, active_model='account.invoice',
-                        active_id=ids[0], active_ids=ids)], headers)
-            rpc_call(url, wizard + '.delete', [session_id, context],
-                headers)
+            session_id, state, _ = rpc(wizard + '.create')
+            rpc(wizard + '.execute', session_id, {}, state,
+                context=dict(rpc.context, active_model='account.invoice',
+                    active_id=ids[0], active_ids=ids))
+            rpc(wizard + '.delete', session_id)
             answered = time.perf_counter() - start
             while True:
-                rows = rpc_call(url, 'model.account.invoice.read',
-                    [ids, ['state', 'mentorsig_document_sha256'], context],
-                    headers)
+                rows = rpc('model.account.invoice.read', ids,
+                    ['state', 'mentorsig_document_sha256'])
                 if all(r['state'] == 'posted'
                         and r['mentorsig_document_sha256'] for r in rows):
                     break
                 assert time.perf_counter() - start < 3600
                 time.sleep(0.2)
         elapsed = time.perf_counter() - start
-        rows = rpc_call(url, 'model.account.invoice.read',
-            [ids, ['state'], context], headers)
+        rows = rpc('model.account.invoice.read', ids, ['state'])
         assert all(r['state'] == 'posted' for r in rows)
     finally:
         server.terminate()

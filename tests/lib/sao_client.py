@@ -185,8 +185,10 @@ def print_pdf(page, report, path, output_dir):
 class RPC:
     "A logged-in JSON-RPC session on the demo database"
 
-    def __init__(self, server, login='admin', password=ADMIN_PASSWORD):
+    def __init__(self, server, login='admin', password=ADMIN_PASSWORD,
+            timeout=120):
         self.url = '%s%s/rpc/' % (server.url, server.database.name)
+        self.timeout = timeout
         user_id, session, *_ = self._call(
             'common.db.login', [login, {'password': password}, 'en'])
         token = '%s:%s:%s' % (login, user_id, session)
@@ -203,13 +205,14 @@ class RPC:
                     'id': 1, 'method': method, 'params': params,
                     }).encode(),
             headers={'Content-Type': 'application/json', **(headers or {})})
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with urllib.request.urlopen(
+                request, timeout=self.timeout) as response:
             answer = json.loads(response.read())
         if answer.get('error'):
             raise RuntimeError('%s: %s' % (method, answer['error']))
         return answer['result']
 
-    def __call__(self, method, *params):
-        "Call a model method with the user's context"
-        return self._call(
-            method, list(params) + [self.context], headers=self.headers)
+    def __call__(self, method, *params, context=None):
+        "Call a model method with the user's context (or the one given)"
+        return self._call(method, list(params) + [context or self.context],
+            headers=self.headers)
