@@ -65,6 +65,15 @@ TAX_NEUTRAL_FIELDS = frozenset([
         'move', 'state', 'posted_by', 'validated_by', 'payment_term_date',
         'payment_term', 'sales_rep', 'mentorsig_kind'])
 
+# the invoice's fields that posting writes for the record's sake alone
+# (the number's search keys, the amounts as computed): no domain, required
+# state or check of an invoice reads them (tests/invoicing/
+# test_bulk_posting.py derives it from the pool), and each is written
+# right after a write that the host validated, its value computed from it
+BOOKKEEPING_FIELDS = frozenset([
+        'number_alnum', 'number_digit',
+        'untaxed_amount_cache', 'tax_amount_cache', 'total_amount_cache'])
+
 # what a chunk's transaction computes once (see Tax.compute), by thread:
 # set while a chunk is posted, None otherwise
 _chunk = threading.local()
@@ -173,6 +182,17 @@ class BulkPostingMixin:
             super().on_modification(mode, invoices, field_names=field_names)
         finally:
             memo['unchanged'] = previous
+
+    @classmethod
+    def _validate(cls, invoices, field_names=None):
+        # the host validates again, on every write, each field whose
+        # domain reads a function field: 40 % of the invoice's validation
+        # while posting, for the writes of bookkeeping fields that change
+        # no value any domain or check reads
+        if (chunk_memo('taxes') is not None and field_names
+                and set(field_names) <= BOOKKEEPING_FIELDS):
+            return
+        super()._validate(invoices, field_names=field_names)
 
     @dualmethod
     def update_taxes(cls, invoices, exception=False):

@@ -140,3 +140,40 @@ def test_bulk_posting_gives_the_host_ledger():
         assert invoice.mentorsig_document_sha256
         assert invoice.invoice_report_cache == invoice.mentorsig_document
     assert {i.mentorsig_kind for i in bulk_set} >= {'invoice', 'credit_note'}
+
+
+def test_bookkeeping_fields_are_read_by_no_validation():
+    """The bulk path leaves out the host's validation of the writes of
+    BOOKKEEPING_FIELDS alone: in the whole suite's pool, no field of an
+    invoice has a domain, a required state or a validation depending on
+    them, none of them is required or has a domain, and `validate` is the
+    host's check of the payment lines (which reads none of them)"""
+    from mentorsig_suite import activate_suite
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction
+
+    activate_suite()
+    with Transaction().start(DB_NAME, 0):
+        Invoice = Pool().get('account.invoice')
+        from mentorsig_invoicing.posting import BOOKKEEPING_FIELDS
+        fields = Invoice._fields
+        assert BOOKKEEPING_FIELDS <= set(fields)
+        readers = sorted(name for name, field in fields.items()
+            if field.validation_depends & BOOKKEEPING_FIELDS)
+        assert readers == []
+        for name in BOOKKEEPING_FIELDS:
+            field = fields[name]
+            assert not getattr(field, 'domain', None), name
+            assert not field.required, name
+            assert 'required' not in (field.states or {}), name
+        # the classes that define validate or validate_fields: the host's
+        # account_invoice, and our extra fields (which checks the Dict)
+        def module(klass):
+            parts = klass.__module__.split('.')
+            return parts[2] if parts[:2] == ['trytond', 'modules'] else (
+                parts[0])
+        owners = sorted(module(klass) for klass in Invoice.__mro__
+            if {'validate', 'validate_fields'} & set(vars(klass))
+            and not klass.__module__.startswith('trytond.model'))
+        assert owners == ['account_invoice', 'mentorsig_extra_field'], owners
