@@ -7,6 +7,17 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
+from pg_sessions import disconnect_others
+
+
+@pytest.fixture(autouse=True)
+def _disconnect():
+    "The tasks run in this process leave sessions the next drop refuses"
+    yield
+    from trytond.tests.test_tryton import DB_NAME
+    disconnect_others(DB_NAME)
+
 
 def _drafts(accounts, taxes, customer, other_currency):
     from proteus import Model
