@@ -513,30 +513,38 @@ class Invoice(metaclass=PoolMeta):
 
     @classmethod
     def _mentorsig_render_many(cls, invoices):
-        """The invoices with the bytes of their stored document, rendered
-        from one read of the invoices of each language: what they share
+        "The invoices with the bytes of their stored document"
+        for invoice, reading in zip(
+                invoices, cls._mentorsig_in_languages(invoices)):
+            yield invoice, reading._mentorsig_render_checked()
+
+    @classmethod
+    def _mentorsig_in_languages(cls, invoices):
+        """The invoices read in the language of their document, so that
+        what the host translates (units, payment term) follows the text:
+        the customer's, else the company's, else French as the document
+
+        The invoices of one language are read together: what they share
         (the company, the products, the taxes) is read once, not once per
-        invoice (45 SQL statements per five-line invoice before)"""
+        invoice (45 SQL statements per five-line invoice's document when
+        each was read alone, 13 so)."""
         by_language = {}
         for invoice in invoices:
             by_language.setdefault(
                 invoice._mentorsig_document_lang_code(), []).append(invoice)
+        readings = {}
         for code, group in by_language.items():
             with Transaction().set_context(language=code):
-                readings = cls.browse([i.id for i in group])
-            for invoice, reading in zip(group, readings):
-                yield invoice, reading._mentorsig_render_checked()
+                readings.update(zip(group, cls.browse(group)))
+        return [readings[i] for i in invoices]
 
     def _mentorsig_in_language(self):
-        """The invoice read in the language of its document, so that what
-        the host translates (units, payment term) follows the text: the
-        customer's, else the company's, else French as the document"""
-        with Transaction().set_context(
-                language=self._mentorsig_document_lang_code()):
-            return self.__class__(self.id)
+        "The invoice read in the language of its document"
+        reading, = self._mentorsig_in_languages([self])
+        return reading
 
     def _mentorsig_document_lang_code(self):
-        "The code of the document's language (see _mentorsig_in_language)"
+        "The code of the document's language (see _mentorsig_in_languages)"
         return self.mentorsig_lang_code() or (
             'fr' if self.mentorsig_language() == 'fr' else 'en')
 

@@ -188,9 +188,9 @@ class BulkPostingMixin:
     @classmethod
     def _validate(cls, invoices, field_names=None):
         # the host validates again, on every write, each field whose
-        # domain reads a function field: 40 % of the invoice's validation
-        # while posting, for the writes of bookkeeping fields that change
-        # no value any domain or check reads
+        # domain reads a function field: for the writes of bookkeeping
+        # fields, which change no value any domain or check reads, 0.7 s
+        # of the 1.8 s of validation while posting 50 invoices
         if (chunk_memo('taxes') is not None and field_names
                 and set(field_names) <= BOOKKEEPING_FIELDS):
             return
