@@ -15,19 +15,27 @@ template (`Group.get_sepa_template`); returns are read by iso20022/status.py
 an incoming message (`Message.parse`).
 """
 import datetime as dt
+import uuid
 from collections import defaultdict
+from itertools import groupby
 
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import sortable_values
 from trytond.transaction import Transaction
 
 from . import sepa_rules
+from .batch import DeferredValidationMixin
 from .exceptions import ReturnFileError, SepaFileError
 from .iso20022 import pain008, status
 
 OUR_VERSIONS = {'pain.008.001.08', 'pain.008.001.02'}
+# set in the context by Prepare Direct Debits while it processes its payments
+PREPARED = '_mentorsig_sepa_prepared'
+# payments browsed together (collection.BROWSE)
+BROWSE = 100
 # what account_payment_sepa renders with its own templates
 HOST_VERSIONS = {'pain.008.001.02', 'pain.008.001.04', 'pain.008.003.02'}
 PROBLEM_MESSAGES = {
@@ -191,6 +199,36 @@ class Template:
 class Group(metaclass=PoolMeta):
     __name__ = 'account.payment.group'
 
+    def process_sepa(self):
+        # Prepare Direct Debits creates its payments with the mandate, the
+        # sequence type and the payment information the host's process_sepa
+        # would give them (collection.py), processes them by chunks, then
+        # makes the file once (sepa_release_prepared)
+        if not Transaction().context.get(PREPARED):
+            super().process_sepa()
+
+    def sepa_release_prepared(self):
+        "The end of the host's process_sepa for the prepared payments"
+        self.sepa_id = uuid.uuid4().hex
+        self.sepa_generate_message()
+
+    @property
+    def sepa_payments(self):
+        # the host's browses the group's payments as one list, and the ORM
+        # checks the whole list on each instance made: quadratic in the
+        # number of debits (10,000 in a file)
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        keyfunc = self.sepa_group_payment_key
+        ids = [r['id'] for r in Payment.search_read(
+                [('group', '=', self.id)], fields_names=['id'])]
+        payments = []
+        for sub_ids in _chunks(ids, BROWSE):
+            payments.extend(Payment.browse(sub_ids))
+        payments.sort(key=sortable_values(keyfunc))
+        for key, grouped_payments in groupby(payments, key=keyfunc):
+            yield dict(key), list(grouped_payments)
+
     def get_sepa_template(self):
         pool = Pool()
         Configuration = pool.get('mentorsig.configuration')
@@ -240,7 +278,7 @@ class Group(metaclass=PoolMeta):
         return message
 
 
-class Payment(metaclass=PoolMeta):
+class Payment(DeferredValidationMixin, metaclass=PoolMeta):
     __name__ = 'account.payment'
 
     sepa_prenotified = fields.Timestamp("Pre-notified", readonly=True,

@@ -1,0 +1,82 @@
+# This file is part of MentorSiG.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Validation once per record in a batch of direct debits.
+
+The host validates a record on every write: a payment prepared for a batch
+is written five times by the workflow (submit, group, process, mandate and
+sequence type, payment info) and the invoice's move line once per write of
+its payments (account_payment's `set_payment_amount` clears its cache with
+a write of no value), each time evaluating every domain of every record.
+For 1,000 debits that was 68 s of a 126 s batch on PostgreSQL.
+
+Inside `deferred_validation()` the host's `_validate` of the models mixed
+with `DeferredValidationMixin` only notes the records and the fields
+written; when the block ends without error, each record noted is validated
+once, by the host, over its final values and the union of its written
+fields (all of them for a record created in the block). A value that breaks
+a domain still raises, at the end of the block, in the same transaction.
+"""
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+
+from trytond.transaction import inactive_records, without_check_access
+
+# records validated together: the host's browse scans the whole list it
+# is given on every field read (collection.BROWSE)
+VALIDATE = 100
+
+_pending = threading.local()
+
+
+@contextmanager
+def deferred_validation():
+    "Validate the records written in the block once, when it ends"
+    if getattr(_pending, 'records', None) is not None:
+        yield  # nested: the outer block validates
+        return
+    _pending.records = defaultdict(dict)  # Model -> id -> field names
+    try:
+        yield
+        records = _pending.records
+    finally:
+        # what the validation itself writes is validated as the host does
+        _pending.records = None
+    for Model, names_by_id in records.items():
+        validate(Model, names_by_id)
+
+
+def validate(Model, names_by_id):
+    "Validate the ids of Model, grouped by the field names written"
+    by_names = defaultdict(list)
+    for id_, names in names_by_id.items():
+        by_names[names if names is None else frozenset(names)].append(id_)
+    for names, ids in by_names.items():
+        ids.sort()
+        for i in range(0, len(ids), VALIDATE):
+            with without_check_access(), inactive_records():
+                # a record deleted in the block has nothing to validate
+                records = Model.search([('id', 'in', ids[i:i + VALIDATE])],
+                    order=[('id', 'ASC')])
+                Model._validate(records,
+                    field_names=None if names is None else set(names))
+
+
+class DeferredValidationMixin:
+    __slots__ = ()
+
+    @classmethod
+    def _validate(cls, records, field_names=None):
+        pending = getattr(_pending, 'records', None)
+        if pending is None:
+            return super()._validate(records, field_names=field_names)
+        noted = pending[cls]
+        for record in records:
+            if record.id not in noted:
+                noted[record.id] = (
+                    None if field_names is None else set(field_names))
+            elif noted[record.id] is not None:
+                if field_names is None:
+                    noted[record.id] = None
+                else:
+                    noted[record.id].update(field_names)
