@@ -214,14 +214,15 @@ class Group(metaclass=PoolMeta):
 
     @property
     def sepa_payments(self):
-        # the host's browses the group's payments as one list, and the ORM
+        # the host browses the group's payments as one list, and the ORM
         # checks the whole list on each instance made: quadratic in the
         # number of debits (10,000 in a file)
         pool = Pool()
         Payment = pool.get('account.payment')
         keyfunc = self.sepa_group_payment_key
         ids = [r['id'] for r in Payment.search_read(
-                [('group', '=', self.id)], fields_names=['id'])]
+                [('group', '=', self.id)],
+                order=self._fields['payments'].order, fields_names=['id'])]
         payments = []
         for sub_ids in _chunks(ids, BROWSE):
             payments.extend(Payment.browse(sub_ids))
