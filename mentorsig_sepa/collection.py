@@ -12,6 +12,15 @@ Process wizard then puts CORE and B2B debits in one file. Nothing is
 collected twice: a line already in a payment that has not failed has no
 amount to pay left (the host's payment_amount), and the lines are locked
 while their payments are created.
+
+The payments go through the host's workflow (submit, process) by lists of
+BROWSE, created with the mandate, the sequence type and the payment
+information that the host's process_sepa would give them; the file is then
+made once per group (Group.sepa_release_prepared). The host's process_sepa
+is not called on them because it browses the group's payments as one list,
+which the ORM handles in a time quadratic in its length (its files hold up
+to 10,000 debits). Each payment and move line written is validated once,
+at the end, over its final values (batch.py).
 """
 import datetime as dt
 import uuid
@@ -43,9 +52,8 @@ REASONS = [
 WARNINGS = [
     ('no_email', "No email address: tell the debtor another way"),
     ]
-# payments created, submitted and applied per call: the host processes
-# a group of 1,000 on SQLite as well
-CHUNK = 1000
+# move lines locked per statement
+LOCK = 10000
 # Records read one by one are browsed by lists of this size: on each field
 # not yet read, the host's ModelStorage.__getattr__ scans the whole list
 # browsed together (and checks its ids on every instance), quadratic in
@@ -381,7 +389,7 @@ class Collect(Wizard):
                 cls._line_domain(journal, due_date, invoices))]
         # A second preparation running at the same time waits here, then
         # finds these lines with nothing left to pay
-        for sub_ids in _chunks(line_ids, CHUNK * 10):
+        for sub_ids in _chunks(line_ids, LOCK):
             MoveLine.lock(MoveLine.browse(sub_ids))
         lines = _browse(MoveLine, line_ids)
         kept, _ = cls.get_candidates(journal, due_date, collection_date,
