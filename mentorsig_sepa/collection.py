@@ -37,7 +37,8 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from .batch import deferred_validation
 from .exceptions import CollectionError
 from .iso20022 import pain008
-from .payment import PREPARED, sepa_address
+from .payment import (
+    BROWSE, PREPARED, _browse, _chunks, sepa_address)
 
 REASONS = [
     ('pending', "Already in an unprocessed batch"),
@@ -54,11 +55,6 @@ WARNINGS = [
     ]
 # move lines locked per statement
 LOCK = 10000
-# Records read one by one are browsed by lists of this size: on each field
-# not yet read, the host's ModelStorage.__getattr__ scans the whole list
-# browsed together (and checks its ids on every instance), quadratic in
-# its length: 60 % of the time of a batch of 1,000 debits went there
-BROWSE = 100
 
 
 class CollectStart(ModelView):
@@ -450,15 +446,3 @@ class Collect(Wizard):
             payments.append(payment)
         return payments
 
-
-def _chunks(values, size):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-def _browse(Model, ids):
-    "The records of ids, browsed by lists of BROWSE"
-    records = []
-    for sub_ids in _chunks(ids, BROWSE):
-        records.extend(Model.browse(sub_ids))
-    return records
