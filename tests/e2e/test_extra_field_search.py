@@ -87,6 +87,13 @@ def test_extra_field_picked_in_the_filter_builder(demo_server, page):
     assert both >= 1
     expect(rows).to_have_count(both)
     expect(rows.filter(has_text=DRAFT_CUSTOMER)).to_have_count(1)
+    # sao empties the builder when the search text differs from the one of
+    # its last search, which it records when that search has finished
+    # loading, reading the text again then: cleared before that moment, the
+    # empty text would be recorded as the builder's, and the builder kept
+    page.wait_for_function(
+        '() => Sao.Tab.tabs.get_current().screen.screen_container'
+        '.last_search_text.includes("Lyon")')
 
     # a new search: the builder is emptied, Marseille picked alone
     search.fill('')

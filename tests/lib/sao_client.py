@@ -121,7 +121,11 @@ def fill_number(scope, name, value):
     its first field by itself once it is shown"""
     shown = number_shown(scope, name)
     editor = scope.locator('input[name="%s"][type="number"]' % name)
-    expect(shown.or_(editor).first).to_be_visible()
+    # one of the two is visible: the text, or the editor once focused (the
+    # first of the two in the page may be the hidden one)
+    expect(scope.locator(
+            'input[name="%s"]:is([type="text"], [type="number"]):visible'
+            % name).first).to_be_visible()
     for attempt in range(3):
         if editor.is_visible():
             break
