@@ -27,7 +27,7 @@ from trytond.tools import sortable_values
 from trytond.transaction import Transaction
 
 from . import sepa_rules
-from .batch import DeferredValidationMixin
+from .batch import DeferredValidationMixin, deferred_validation
 from .exceptions import ReturnFileError, SepaFileError
 from .iso20022 import pain008, status
 
@@ -39,6 +39,14 @@ PREPARED = '_mentorsig_sepa_prepared'
 # browsed together (and checks its ids on every instance), quadratic in
 # its length: 60 % of the time of a batch of 1,000 debits went there
 BROWSE = 100
+# Settlements of a return are made to succeed by lists of this size, each
+# record validated once at the end, the groups' clearing reconciled once:
+# camt.054 of 1,000 settlements on PostgreSQL, 32.3 s by one list of 1,000
+# validated per write, 24.8 s so by 200 (27.4 s by 100, 29.2 s by 500)
+SUCCEED = 200
+# set in the context while a return's payments succeed: the groups'
+# clearing lines are reconciled once, after them all
+GROUPS_RECONCILED_AFTER = '_mentorsig_sepa_groups_reconciled_after'
 # what account_payment_sepa renders with its own templates
 HOST_VERSIONS = {'pain.008.001.02', 'pain.008.001.04', 'pain.008.003.02'}
 PROBLEM_MESSAGES = {
@@ -209,6 +217,15 @@ class Group(metaclass=PoolMeta):
         # makes the file once (sepa_release_prepared)
         if not Transaction().context.get(PREPARED):
             super().process_sepa()
+
+    @classmethod
+    def reconcile_clearing(cls, groups):
+        # the host's succeed reconciles the clearing lines of all the
+        # payments of the groups for each list of payments made to succeed
+        # (quadratic by the lists of a return): sepa_apply_report does it
+        # once after them
+        if not Transaction().context.get(GROUPS_RECONCILED_AFTER):
+            super().reconcile_clearing(groups)
 
     def sepa_release_prepared(self):
         "The end of the host's process_sepa for the prepared payments"
@@ -429,11 +446,17 @@ class Payment(DeferredValidationMixin, metaclass=PoolMeta):
             payment.sepa_return_reason_code = code or None
             payment.sepa_return_reason_information = information or None
             to_fail.append(payment)
-        for date, payments in to_succeed.items():
-            for sub_payments in _chunks(payments, 1000):
-                with Transaction().set_context(
-                        clearing_date=date, date_value=date):
-                    cls.succeed(sub_payments)
+        with deferred_validation(), Transaction().set_context(
+                **{GROUPS_RECONCILED_AFTER: True}):
+            for date, payments in to_succeed.items():
+                for sub_payments in _chunks(payments, SUCCEED):
+                    with Transaction().set_context(
+                            clearing_date=date, date_value=date):
+                        cls.succeed(sub_payments)
+        # what the host's succeed does for each list, once for them all
+        Group.reconcile_clearing(Group.browse(sorted({p.group.id
+                        for payments in to_succeed.values()
+                        for p in payments if p.group})))
         for sub_payments in _chunks(to_fail, 1000):
             cls.save(sub_payments)
             cls.fail(sub_payments)
