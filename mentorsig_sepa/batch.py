@@ -15,6 +15,9 @@ written; when the block ends without error, each record noted is validated
 once, by the host, over its final values and the union of its written
 fields (all of them for a record created in the block). A value that breaks
 a domain still raises, at the end of the block, in the same transaction.
+
+Prepare Direct Debits (collection.py) and the settlements of a bank return
+(`Payment.sepa_apply_report`) run in such a block.
 """
 import threading
 from collections import defaultdict
