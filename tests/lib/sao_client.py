@@ -123,9 +123,7 @@ def fill_number(scope, name, value):
     editor = scope.locator('input[name="%s"][type="number"]' % name)
     # one of the two is visible: the text, or the editor once focused (the
     # first of the two in the page may be the hidden one)
-    expect(scope.locator(
-            'input[name="%s"]:is([type="text"], [type="number"]):visible'
-            % name).first).to_be_visible()
+    expect(shown.or_(editor).filter(visible=True).first).to_be_visible()
     for attempt in range(3):
         if editor.is_visible():
             break
