@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 from . import allocation, invoice_order
 from .access import RulesBeforeChecksMixin, check_company, check_records
 from .posting import BulkPostingMixin
+from .validation import DeferredValidationMixin
 from .credit import available_credit_lines, line_credit
 from .exceptions import CreditNoteError, InvoiceDateError, LegalMentionError
 from .label import company_enabled, unnumbered_label
@@ -24,7 +25,9 @@ KINDS = [
     ]
 
 
-class Invoice(BulkPostingMixin, RulesBeforeChecksMixin, metaclass=PoolMeta):
+class Invoice(
+        BulkPostingMixin, DeferredValidationMixin, RulesBeforeChecksMixin,
+        metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
     mentorsig_kind = fields.Selection(

@@ -53,6 +53,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, TransactionError
 
+from .validation import deferred_validation
+
 # invoices per call of the host's post inside a chunk's transaction: the
 # host's per-record costs grow with the size of the browsed list
 SLICE = 25
@@ -199,12 +201,22 @@ class BulkPostingMixin:
     @dualmethod
     def update_taxes(cls, invoices, exception=False):
         memo = chunk_memo('taxes')
-        if memo and not exception:
+        if memo is not None and exception:
+            # the move's check that the taxes stored are those computed:
+            # for an invoice whose taxes the host computed in this chunk's
+            # transaction, every write since then neutral (a write of
+            # another field computes them again), they are
+            invoices = [i for i in invoices
+                if i.id not in memo.get('computed', ())]
+        elif memo is not None:
             # the taxes of a draft whose last write was neutral are those
             # computed at its previous write (or at its creation)
             invoices = [i for i in invoices
                 if i.id not in memo.get('unchanged', ())]
         super().update_taxes(invoices, exception=exception)
+        if memo is not None and not exception:
+            memo.setdefault('computed', set()).update(
+                i.id for i in invoices if i.state == 'draft')
 
     @classmethod
     def _mentorsig_post_chunk(cls, ids, extras, on_chunk=None, failed=()):
@@ -216,7 +228,10 @@ class BulkPostingMixin:
                 # the memos hold records of this transaction only
                 _chunk.memos = {}
                 try:
-                    with new.set_context(mentorsig_documents_queued=True,
+                    # each invoice validated once, over its final values,
+                    # instead of at each of the four writes of posting
+                    with deferred_validation(), new.set_context(
+                            mentorsig_documents_queued=True,
                             _skip_warnings=True):
                         for slice_ in grouped_slice(ids, SLICE):
                             invoices = cls.browse(list(slice_))

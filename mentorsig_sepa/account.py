@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import PoolMeta
 
-from .batch import DeferredValidationMixin
+from mentorsig_invoicing.validation import DeferredValidationMixin
 
 
 class MoveLine(DeferredValidationMixin, metaclass=PoolMeta):

@@ -34,7 +34,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
-from .batch import deferred_validation
+from mentorsig_invoicing.validation import deferred_validation
 from .exceptions import CollectionError
 from .iso20022 import pain008
 from .payment import (

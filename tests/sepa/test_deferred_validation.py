@@ -1,8 +1,9 @@
 # This file is part of MentorSiG.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """A batch of direct debits validates each payment once, over its final
-values (mentorsig_sepa/batch.py): a value that breaks a domain still
-raises, at the end of the block, and rolls the transaction back."""
+values (mentorsig_invoicing/validation.py, also used by the bulk posting):
+a value that breaks a domain still raises, at the end of the block, and
+rolls the transaction back."""
 import datetime as dt
 from decimal import Decimal
 
@@ -45,7 +46,7 @@ def _write(config, payment_id, *amounts, deferred=True):
     from bench_books import in_transaction
     from trytond.pool import Pool
 
-    from mentorsig_sepa.batch import deferred_validation
+    from mentorsig_invoicing.validation import deferred_validation
     steps = []
 
     def write():
@@ -77,7 +78,7 @@ def _amount(config, payment_id):
 def test_a_value_breaking_a_domain_raises_when_the_block_ends(payment):
     from trytond.model.exceptions import DomainValidationError
 
-    from mentorsig_sepa.batch import deferred_validation
+    from mentorsig_invoicing.validation import deferred_validation
     from bench_books import in_transaction
     from trytond.pool import Pool
     config, payment_id = payment
@@ -116,7 +117,7 @@ def test_a_record_deleted_in_the_block_is_not_validated(payment):
     from bench_books import in_transaction
     from trytond.pool import Pool
 
-    from mentorsig_sepa.batch import deferred_validation
+    from mentorsig_invoicing.validation import deferred_validation
     config, payment_id = payment
 
     def create_and_delete():
@@ -128,3 +129,30 @@ def test_a_record_deleted_in_the_block_is_not_validated(payment):
             Payment.delete([copy])
             return Payment.search_count([('id', '=', copy.id)])
     assert in_transaction(config, create_and_delete) == 0
+
+
+def test_a_transaction_started_in_the_block_validates_its_own(payment):
+    "A chunk of the bulk posting is a transaction of its own"
+    from trytond.model.exceptions import DomainValidationError
+    from trytond.transaction import Transaction
+
+    from mentorsig_invoicing.validation import deferred_validation
+    from bench_books import in_transaction
+    from trytond.pool import Pool
+    config, payment_id = payment
+    before = _amount(config, payment_id)
+    raised = []
+
+    def write():
+        with deferred_validation():
+            with Transaction().new_transaction() as new:
+                Payment = Pool().get('account.payment')
+                try:
+                    Payment.write([Payment(payment_id)],
+                        {'amount': Decimal(-1)})
+                except DomainValidationError:
+                    raised.append(True)
+                new.rollback()
+    in_transaction(config, write)
+    assert raised == [True]
+    assert _amount(config, payment_id) == before
