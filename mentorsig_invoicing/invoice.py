@@ -12,7 +12,7 @@ from trytond.transaction import Transaction
 
 from . import allocation, invoice_order
 from .access import RulesBeforeChecksMixin, check_company, check_records
-from .posting import BulkPostingMixin
+from .posting import SLICE, BulkPostingMixin
 from .validation import DeferredValidationMixin
 from .credit import available_credit_lines, line_credit
 from .exceptions import CreditNoteError, InvoiceDateError, LegalMentionError
@@ -29,6 +29,9 @@ class Invoice(
         BulkPostingMixin, DeferredValidationMixin, RulesBeforeChecksMixin,
         metaclass=PoolMeta):
     __name__ = 'account.invoice'
+    # an invoice's one2many fields are browsed with those of the whole
+    # list, whose ids each line checks again: quadratic in the list size
+    _deferred_validation_size = SLICE
 
     mentorsig_kind = fields.Selection(
         KINDS, "Kind", required=True, sort=False,

@@ -64,6 +64,9 @@ from .validation import deferred_validation
 # host's per-record costs grow with the size of the browsed list
 SLICE = 25
 
+# the values of the host's sequence_type_cache
+SEQUENCE_TYPES = ['invoice', 'credit_note']
+
 # the invoice's fields that posting writes and that its taxes do not read
 # (lines, dates, currency, company, party's language): a write of only
 # these leaves the taxes the host recomputes (on_modification) unchanged
@@ -234,10 +237,11 @@ class BulkPostingMixin:
                 _chunk.memos = {}
                 try:
                     # each invoice validated once, over its final values,
-                    # instead of at each of the four writes of posting
-                    with deferred_validation(), new.set_context(
-                            mentorsig_documents_queued=True,
-                            _skip_warnings=True):
+                    # instead of at each of the four writes of posting (the
+                    # move lines are validated once, when created)
+                    queued = new.set_context(
+                        mentorsig_documents_queued=True, _skip_warnings=True)
+                    with deferred_validation('account.invoice'), queued:
                         for slice_ in grouped_slice(ids, SLICE):
                             invoices = cls.browse(list(slice_))
                             # what the host's first write of the drafts
@@ -283,16 +287,22 @@ class BulkPostingMixin:
                 continue
             date = invoice.accounting_date or invoice.invoice_date or today
             if not invoice.number:
-                invoice.sequence_type_cache = invoice._sequence_type
                 if not invoice.invoice_date and invoice.type == 'out':
                     invoice.invoice_date = date
-                key = (invoice.company.id, invoice.type,
-                    invoice.accounting_date or invoice.invoice_date,
-                    invoice.sequence_type_cache)
-                if key not in numbering:
-                    numbering[key], _ = invoice._number_sequence()
-                sequence = numbering[key]
-                sequences.setdefault(sequence._table, set()).add(sequence.id)
+                # the sequences of both types: telling an invoice from a
+                # credit note reads the amount of every line (4 % of the
+                # bulk posting), locking one sequence more costs nothing
+                for sequence_type in SEQUENCE_TYPES:
+                    key = (invoice.company.id, invoice.type,
+                        invoice.accounting_date or invoice.invoice_date,
+                        sequence_type)
+                    if key not in numbering:
+                        invoice.sequence_type_cache = sequence_type
+                        numbering[key], _ = invoice._number_sequence()
+                    sequence = numbering[key]
+                    if sequence:
+                        sequences.setdefault(
+                            sequence._table, set()).add(sequence.id)
             period = Period.find(invoice.company, date=date)
             # the move's number, from the period's strict sequence
             sequence = period.move_sequence_used

@@ -39,7 +39,8 @@ _pending = threading.local()
 
 
 def _blocks():
-    "The open blocks of this thread: transaction -> Model -> id -> names"
+    """The open blocks of this thread: transaction -> (the names of the
+    models deferred, None for all; Model -> id -> field names)"""
     blocks = getattr(_pending, 'blocks', None)
     if blocks is None:
         blocks = _pending.blocks = {}
@@ -47,17 +48,19 @@ def _blocks():
 
 
 @contextmanager
-def deferred_validation():
-    "Validate the records written in the block once, when it ends"
+def deferred_validation(*model_names):
+    """Validate the records written in the block once, when it ends: those
+    of the models named, or of every model mixed with
+    DeferredValidationMixin"""
     transaction = Transaction()
     blocks = _blocks()
     if transaction in blocks:
         yield  # nested: the outer block validates
         return
-    blocks[transaction] = defaultdict(dict)  # Model -> id -> field names
+    blocks[transaction] = (frozenset(model_names) or None, defaultdict(dict))
     try:
         yield
-        records = blocks[transaction]
+        _, records = blocks[transaction]
     finally:
         # what the validation itself writes is validated as the host does
         del blocks[transaction]
@@ -92,8 +95,8 @@ class DeferredValidationMixin:
 
     @classmethod
     def _validate(cls, records, field_names=None):
-        pending = _blocks().get(Transaction())
-        if pending is None:
+        models, pending = _blocks().get(Transaction(), (None, None))
+        if pending is None or (models and cls.__name__ not in models):
             return super()._validate(records, field_names=field_names)
         noted = pending[cls]
         for record in records:

@@ -156,3 +156,27 @@ def test_a_transaction_started_in_the_block_validates_its_own(payment):
     in_transaction(config, write)
     assert raised == [True]
     assert _amount(config, payment_id) == before
+
+
+def test_a_block_naming_other_models_validates_the_rest_at_once(payment):
+    "The bulk posting defers the invoices only"
+    from trytond.model.exceptions import DomainValidationError
+
+    from mentorsig_invoicing.validation import deferred_validation
+    from bench_books import in_transaction
+    from trytond.pool import Pool
+    config, payment_id = payment
+    raised = []
+
+    def write():
+        Payment = Pool().get('account.payment')
+        with deferred_validation('account.invoice'):
+            try:
+                Payment.write([Payment(payment_id)], {'amount': Decimal(-1)})
+            except DomainValidationError:
+                # inside the block, not at its end
+                raised.append(True)
+                raise
+    with pytest.raises(DomainValidationError):
+        in_transaction(config, write)
+    assert raised == [True]
