@@ -12,7 +12,7 @@ from trytond.transaction import Transaction
 
 from . import allocation, invoice_order
 from .access import RulesBeforeChecksMixin, check_company, check_records
-from .posting import SLICE, BulkPostingMixin
+from .posting import SLICE, BulkPostingLineMixin, BulkPostingMixin
 from .validation import DeferredValidationMixin
 from .credit import available_credit_lines, line_credit
 from .exceptions import CreditNoteError, InvoiceDateError, LegalMentionError
@@ -513,7 +513,8 @@ class Invoice(
             ]
 
 
-class InvoiceLine(RulesBeforeChecksMixin, metaclass=PoolMeta):
+class InvoiceLine(
+        BulkPostingLineMixin, RulesBeforeChecksMixin, metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
 
     @fields.depends('unit_price', 'quantity', 'currency', 'company',

@@ -326,6 +326,22 @@ class BulkPostingMixin:
         return extras, dates
 
 
+class BulkPostingLineMixin:
+    "Mixed into account.invoice.line by invoice.py"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, lines, field_names=None):
+        super().on_modification(mode, lines, field_names=field_names)
+        memo = chunk_memo('taxes')
+        if memo and memo.get('computed'):
+            # the host computes the taxes again on the writes of the
+            # invoice only: the move's check runs for the invoice of a line
+            # written since its taxes were computed (see update_taxes)
+            memo['computed'].difference_update(
+                l.invoice.id for l in lines if l.invoice)
+
+
 class Tax(metaclass=PoolMeta):
     __name__ = 'account.tax'
 

@@ -124,14 +124,20 @@ def fill_number(scope, name, value):
     # one of the two is visible: the text, or the editor once focused (the
     # first of the two in the page may be the hidden one)
     expect(shown.or_(editor).filter(visible=True).first).to_be_visible()
-    for attempt in range(3):
-        if editor.is_visible():
-            break
+    for attempt in range(4):
         try:
-            shown.click(timeout=5_000)
+            if not editor.is_visible():
+                shown.click(timeout=5_000)
+                # sao swaps in the editor after the click's focus: clicking
+                # the text again before then could take the focus away
+                editor.wait_for(state='visible', timeout=5_000)
+            # the dialog may still move the focus (and hide the editor)
+            editor.fill(value, timeout=5_000)
+            break
         except PlaywrightTimeoutError:
             continue
-    editor.fill(value)
+    else:
+        editor.fill(value)
     editor.press('Tab')
 
 
