@@ -41,7 +41,7 @@ def small_drafts(customer_name, count, accounts):
 
 
 def test_post_batch_counts_posted_and_failed_invoices():
-    from bench_books import open_books
+    from bench_books import consulting_draft, open_books
     from mentorsig_suite import activate_suite
     from proteus import Model, Wizard
     from trytond.modules.account.tests.tools import create_chart
@@ -55,20 +55,10 @@ def test_post_batch_counts_posted_and_failed_invoices():
     Party = Model.get('party.party')
     customer = Party(name="Client Lot")
     customer.save()
-    Invoice = Model.get('account.invoice')
     today = dt.date.today()
 
     def draft(description, date=today):
-        invoice = Invoice(type='out', party=customer, invoice_date=date,
-            description=description)
-        line = invoice.lines.new()
-        line.account = accounts['revenue']
-        line.description = "Conseil"
-        line.quantity = 2
-        line.unit_price = Decimal('150.00')
-        line.taxes.append(Model.get('account.tax')(tax.id))
-        invoice.save()
-        return invoice
+        return consulting_draft(customer, accounts, tax, date, description)
 
     drafts = [draft("Lot %s" % i) for i in range(3)]
     # dated tomorrow: our check refuses it, the others go on

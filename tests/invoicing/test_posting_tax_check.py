@@ -19,7 +19,7 @@ def _disconnect():
 
 
 def test_a_line_written_after_the_taxes_brings_the_check_back():
-    from bench_books import in_transaction, open_books
+    from bench_books import consulting_draft, in_transaction, open_books
     from mentorsig_suite import activate_suite
     from proteus import Model
     from trytond.modules.account.tests.tools import create_chart
@@ -34,15 +34,7 @@ def test_a_line_written_after_the_taxes_brings_the_check_back():
     _, accounts, tax = open_books()
     customer = Model.get('party.party')(name="Client")
     customer.save()
-    invoice = Model.get('account.invoice')(type='out', party=customer,
-        invoice_date=dt.date.today())
-    line = invoice.lines.new()
-    line.account = accounts['revenue']
-    line.description = "Conseil"
-    line.quantity = 2
-    line.unit_price = Decimal('150.00')
-    line.taxes.append(Model.get('account.tax')(tax.id))
-    invoice.save()
+    invoice = consulting_draft(customer, accounts, tax, dt.date.today())
     steps = []
 
     def in_a_chunk():

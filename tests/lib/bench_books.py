@@ -37,6 +37,22 @@ def open_books():
     return company, get_accounts(), tax
 
 
+def consulting_draft(customer, accounts, tax, date, description=None):
+    """A draft customer invoice of the date: one consulting line of 2 x
+    150.00 at the tax"""
+    from proteus import Model
+    invoice = Model.get('account.invoice')(type='out', party=customer,
+        invoice_date=date, description=description)
+    line = invoice.lines.new()
+    line.account = accounts['revenue']
+    line.description = "Conseil"
+    line.quantity = 2
+    line.unit_price = Decimal('150.00')
+    line.taxes.append(Model.get('account.tax')(tax.id))
+    invoice.save()
+    return invoice
+
+
 def create_products(accounts, tax, count):
     """count services ("Produit 0"...) priced 10, 20... in one accounting
     category on the revenue account, at the tax"""
