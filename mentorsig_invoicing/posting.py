@@ -42,8 +42,8 @@ Measured (bench/bench_posting.py --backend postgresql --invoices 1000
 --rounds 1 --skip-extras, 4 December 2026): post 2.65x the host (17 SQL
 statements per invoice against 86), post + documents 2.91x (the queued
 documents 47 ms per invoice against the host's ODT 152 ms); with 500
-invoices 3.01x and 3.33x.  Since the bookkeeping
-writes are not validated twice (BOOKKEEPING_FIELDS), what is left of the
+invoices 3.01x and 3.33x.  Since the bookkeeping writes are not
+validated twice (BOOKKEEPING_FIELDS), what is left of the
 validation is the host's on the move lines and tax lines created.
 
 Nothing of the host is copied: these are overrides that call it.  What

@@ -27,7 +27,8 @@ from trytond.tools import sortable_values
 from trytond.transaction import Transaction
 
 from . import sepa_rules
-from mentorsig_invoicing.validation import DeferredValidationMixin, deferred_validation
+from mentorsig_invoicing.validation import (
+    DeferredValidationMixin, deferred_validation)
 from .exceptions import ReturnFileError, SepaFileError
 from .iso20022 import pain008, status
 
